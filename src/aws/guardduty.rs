@@ -1,0 +1,207 @@
+//! GuardDuty reads per region (ListDetectors, GetDetector, GetAdministratorAccount,
+//! ListMembers), fanned out over regions with bounded concurrency.
+
+use std::sync::Arc;
+
+use aws_config::{Region, SdkConfig};
+use aws_sdk_guardduty::Client;
+use aws_sdk_guardduty::operation::get_detector::GetDetectorOutput;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use super::errors::{UNKNOWN_CREDENTIALS, classify};
+use crate::model::{
+    AdditionalConfiguration, Administrator, CollectError, DataSources, Detector, ErrorKind, Feature,
+    Member, RegionDetectors, RegionInfo, RegionOptStatus,
+};
+
+/// Reads every region in `regions`, at most `concurrency` at once, and returns them in the
+/// order given. A region that cannot be read is returned with its errors, never dropped.
+pub async fn collect_regions(
+    config: &SdkConfig,
+    regions: &[RegionInfo],
+    concurrency: usize,
+) -> Vec<RegionDetectors> {
+    let limit = Arc::new(Semaphore::new(concurrency.max(1)));
+    let mut tasks = JoinSet::new();
+    for (index, region) in regions.iter().enumerate() {
+        let client = client_for(config, &region.name);
+        let region = region.clone();
+        let limit = Arc::clone(&limit);
+        tasks.spawn(async move {
+            // The semaphore is never closed, so acquiring only fails if it were.
+            let _permit = limit.acquire_owned().await.ok();
+            (index, collect_region(&client, region).await)
+        });
+    }
+    let mut results: Vec<Option<RegionDetectors>> = vec![None; regions.len()];
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok((index, result)) = joined {
+            results[index] = Some(result);
+        }
+    }
+    // A task that panicked still yields its region, as could-not-check.
+    results
+        .into_iter()
+        .zip(regions)
+        .map(|(result, region)| {
+            result.unwrap_or_else(|| RegionDetectors {
+                region: region.name.clone(),
+                opt_status: region.opt_status,
+                detectors: None,
+                administrator: None,
+                members: None,
+                errors: vec![CollectError {
+                    kind: ErrorKind::Other,
+                    operation: "guardduty".into(),
+                    code: None,
+                    message: "internal error while reading the region".into(),
+                }],
+            })
+        })
+        .collect()
+}
+
+fn client_for(config: &SdkConfig, region: &str) -> Client {
+    let conf = aws_sdk_guardduty::config::Builder::from(config)
+        .region(Region::new(region.to_owned()))
+        .build();
+    Client::from_conf(conf)
+}
+
+/// Reads one region. Errors are recorded in the result, with as much as could be read.
+pub async fn collect_region(client: &Client, region: RegionInfo) -> RegionDetectors {
+    let mut out = RegionDetectors {
+        region: region.name.clone(),
+        opt_status: region.opt_status,
+        detectors: None,
+        administrator: None,
+        members: None,
+        errors: Vec::new(),
+    };
+    if !region.opt_status.is_enabled() {
+        return out;
+    }
+
+    let ids = match client.list_detectors().into_paginator().items().send().collect::<Result<Vec<_>, _>>().await {
+        Ok(ids) => ids,
+        Err(err) => {
+            let mut error = classify("guardduty:ListDetectors", &err);
+            // An opt-in region the account has not enabled does not know its credentials.
+            if region.opt_status == RegionOptStatus::Unknown
+                && error.code.as_deref().is_some_and(|c| UNKNOWN_CREDENTIALS.contains(&c))
+            {
+                error.kind = ErrorKind::OptInRequired;
+            }
+            if error.kind == ErrorKind::OptInRequired {
+                out.opt_status = RegionOptStatus::Disabled;
+            }
+            out.errors.push(error);
+            return out;
+        }
+    };
+
+    let mut detectors = Vec::with_capacity(ids.len());
+    for id in &ids {
+        match client.get_detector().detector_id(id).send().await {
+            Ok(resp) => detectors.push(detector_from(id, &resp)),
+            Err(err) => out.errors.push(classify("guardduty:GetDetector", &err)),
+        }
+    }
+    if detectors.len() < ids.len() {
+        // A detector we could not describe: the region could not be checked.
+        return out;
+    }
+    out.detectors = Some(detectors);
+
+    // Central management is read through the (only) detector of the region.
+    let Some(detector_id) = ids.first() else { return out };
+    match client.get_administrator_account().detector_id(detector_id).send().await {
+        Ok(resp) => {
+            // An administrator without an account id is no administrator (moto answers so).
+            out.administrator = resp
+                .administrator()
+                .filter(|admin| admin.account_id().is_some_and(|id| !id.is_empty()))
+                .map(|admin| Administrator {
+                    account_id: admin.account_id().unwrap_or_default().to_owned(),
+                    relationship_status: admin.relationship_status().unwrap_or_default().to_owned(),
+                });
+        }
+        Err(err) => out.errors.push(classify("guardduty:GetAdministratorAccount", &err)),
+    }
+    let members = client
+        .list_members()
+        .detector_id(detector_id)
+        .only_associated("false")
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await;
+    match members {
+        Ok(members) => {
+            out.members = Some(
+                members
+                    .iter()
+                    .map(|m| Member {
+                        account_id: m.account_id().unwrap_or_default().to_owned(),
+                        relationship_status: m.relationship_status().unwrap_or_default().to_owned(),
+                        detector_id: m.detector_id().map(str::to_owned),
+                        updated_at: m.updated_at().map(str::to_owned),
+                    })
+                    .collect(),
+            );
+        }
+        Err(err) => out.errors.push(classify("guardduty:ListMembers", &err)),
+    }
+    out
+}
+
+fn detector_from(id: &str, resp: &GetDetectorOutput) -> Detector {
+    let features = resp
+        .features()
+        .iter()
+        .filter_map(|f| {
+            Some(Feature {
+                name: f.name()?.as_str().to_owned(),
+                status: f.status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                additional_configuration: f
+                    .additional_configuration()
+                    .iter()
+                    .filter_map(|c| {
+                        Some(AdditionalConfiguration {
+                            name: c.name()?.as_str().to_owned(),
+                            status: c.status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                        })
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    // Deprecated by AWS, but the only source in older responses without Features.
+    #[allow(deprecated)]
+    let data_sources = resp.data_sources().map(|ds| DataSources {
+        s3_logs: ds.s3_logs().and_then(|s| s.status()).map(|s| s.as_str().to_owned()),
+        kubernetes_audit_logs: ds
+            .kubernetes()
+            .and_then(|k| k.audit_logs())
+            .and_then(|a| a.status())
+            .map(|s| s.as_str().to_owned()),
+        malware_protection_ebs: ds
+            .malware_protection()
+            .and_then(|m| m.scan_ec2_instance_with_findings())
+            .and_then(|s| s.ebs_volumes())
+            .and_then(|e| e.status())
+            .map(|s| s.as_str().to_owned()),
+    });
+    Detector {
+        id: id.to_owned(),
+        status: resp.status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        finding_publishing_frequency: resp.finding_publishing_frequency().map(|f| f.as_str().to_owned()),
+        service_role: resp.service_role().map(str::to_owned),
+        created_at: resp.created_at().map(str::to_owned),
+        updated_at: resp.updated_at().map(str::to_owned),
+        features,
+        data_sources,
+    }
+}

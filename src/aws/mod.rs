@@ -1,0 +1,71 @@
+//! Collection from AWS: the only code that talks to AWS. Every call here is a read
+//! (List/Get/Describe/Lookup); `tests/read_only.rs` keeps it that way.
+
+pub mod errors;
+pub mod guardduty;
+pub mod regions;
+pub mod sts;
+
+use std::time::Duration;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig, timeout::TimeoutConfig};
+use aws_credential_types::provider::ProvideCredentials;
+use thiserror::Error;
+
+/// Where and how to reach AWS, from the global options.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    pub profile: Option<String>,
+    pub home_region: Option<String>,
+    pub timeout: Duration,
+}
+
+/// Problems that stop collection before any region is read.
+#[derive(Debug, Error)]
+pub enum SetupError {
+    #[error(
+        "no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, \
+         or run `aws sso login` ({0})"
+    )]
+    NoCredentials(String),
+}
+
+/// The region used for global calls when none is configured anywhere.
+pub const DEFAULT_HOME_REGION: &str = "us-east-1";
+
+/// Loads the SDK configuration from the standard chain (env, profiles, SSO, IMDS) and
+/// makes sure credentials can be had, so that a missing login is one clear error.
+pub async fn connect(opts: &ConnectOptions) -> Result<SdkConfig, SetupError> {
+    let timeouts = TimeoutConfig::builder()
+        .operation_timeout(opts.timeout)
+        .operation_attempt_timeout(opts.timeout)
+        .connect_timeout(opts.timeout.min(Duration::from_secs(5)))
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts);
+    if let Some(profile) = &opts.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &opts.home_region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    let mut config = loader.load().await;
+    if config.region().is_none() {
+        config = config.into_builder().region(Region::new(DEFAULT_HOME_REGION)).build();
+    }
+    let provider = config
+        .credentials_provider()
+        .ok_or_else(|| SetupError::NoCredentials("no credentials provider".into()))?;
+    if let Err(err) = provider.provide_credentials().await {
+        let text = err.to_string();
+        return Err(SetupError::NoCredentials(text.split_whitespace().collect::<Vec<_>>().join(" ")));
+    }
+    Ok(config)
+}
+
+/// The home region of a loaded configuration.
+pub fn home_region(config: &SdkConfig) -> String {
+    config
+        .region()
+        .map(|r| r.as_ref().to_owned())
+        .unwrap_or_else(|| DEFAULT_HOME_REGION.to_owned())
+}

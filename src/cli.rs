@@ -1,0 +1,162 @@
+//! Command-line definitions (clap derive) only: parsing, help text, completions and man page come from here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::finding::Severity;
+
+/// Audit AWS GuardDuty: is it on in every region, who changed it, and who can change it.
+#[derive(Debug, Parser)]
+#[command(name = "gdaudit", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command shares. They may be given before or after the command name.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// AWS profile to use (from the shared config and credentials files).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Home region, for global calls (STS, account) and as the default region.
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Regions to audit: a comma-separated list, or `all` for every region including those
+    /// not enabled for the account. Default: every region enabled for the account.
+    #[arg(long, global = true, value_name = "LIST|all", value_delimiter = ',')]
+    pub regions: Vec<String>,
+
+    /// Regions to leave out (comma-separated).
+    #[arg(long, global = true, value_name = "LIST", value_delimiter = ',')]
+    pub exclude_regions: Vec<String>,
+
+    /// Exit with status 1 when a finding at or above this severity is reported.
+    #[arg(long, global = true, value_enum, default_value_t = FailOn::High, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+
+    /// How many regions to query at once.
+    #[arg(long, global = true, default_value_t = 20, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+
+    /// Read collected data from this file (written by `gdaudit collect`) instead of AWS.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+
+    /// Give up on one AWS call after this many seconds (retries included).
+    #[arg(long, global = true, default_value_t = 30, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+
+    /// Print nothing on stderr but errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Never colour the output (NO_COLOR in the environment does the same).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+/// The threshold for exit status 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+    /// Findings never fail the run (an incomplete audit still exits 3).
+    Never,
+}
+
+impl FailOn {
+    /// The lowest severity that fails the run, or `None` for `never`.
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// How findings are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Tables for a person.
+    Table,
+    /// One JSON document (schema_version 1).
+    Json,
+    /// One finding per line, for piping into a ticket system.
+    Jsonl,
+}
+
+/// Options of the commands that report findings.
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Is there an enabled detector, with its protection plans on, in every region?
+    Detectors(DetectorsArgs),
+    /// Collect everything the audits read into one snapshot file, for offline runs.
+    Collect(CollectArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DetectorsArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// Where to write the snapshot (JSON). `-` writes to stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to print completions for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_work_after_the_command() {
+        let cli = Cli::try_parse_from([
+            "gdaudit", "detectors", "--regions", "us-east-1,eu-west-1", "-o", "json", "--fail-on", "never",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.regions, ["us-east-1", "eu-west-1"]);
+        assert_eq!(cli.global.fail_on, FailOn::Never);
+        let Command::Detectors(args) = cli.command else { panic!("not detectors") };
+        assert_eq!(args.report.output, OutputFormat::Json);
+    }
+}

@@ -1,0 +1,185 @@
+//! Running a command: get the data (from AWS or a snapshot), run the checks, render.
+
+mod collect;
+mod detectors;
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use aws_smithy_types::date_time::Format;
+use thiserror::Error;
+
+use crate::aws::{self, ConnectOptions};
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::model::{RegionList, RegionSource, Snapshot};
+use crate::report::Outcome;
+use crate::report::sanitize::clean;
+use crate::scope::{self, ScopeError};
+
+/// Why a command could not run at all.
+#[derive(Debug, Error)]
+pub enum RunError {
+    /// Bad input from the user: exit 2.
+    #[error("{0}")]
+    Usage(String),
+    /// The audit could not start (no credentials): exit 3.
+    #[error("{0}")]
+    Setup(String),
+    /// Writing the output failed.
+    #[error("cannot write output: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+impl From<ScopeError> for RunError {
+    fn from(e: ScopeError) -> Self {
+        RunError::Usage(e.to_string())
+    }
+}
+
+/// Where a command writes: data to stdout, everything else to stderr.
+pub struct Io<'a> {
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+    /// Whether stdout is a terminal that may be coloured.
+    pub color: bool,
+    pub quiet: bool,
+}
+
+impl Io<'_> {
+    /// A warning or progress note on stderr (nothing with `--quiet`).
+    pub fn note(&mut self, text: &str) {
+        if !self.quiet {
+            // A failed write to stderr has nowhere better to go.
+            let _ = writeln!(self.stderr, "gdaudit: {}", clean(text));
+        }
+    }
+}
+
+/// Whether output to stdout should be coloured.
+pub fn use_color(global: &GlobalArgs) -> bool {
+    !global.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<Outcome, RunError> {
+    match &cli.command {
+        Command::Completions(args) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut cmd, "gdaudit", io.stdout);
+            Ok(Outcome::Clean)
+        }
+        Command::Detectors(args) => detectors::run(&cli.global, args, io),
+        Command::Collect(args) => collect::run(&cli.global, args, io),
+    }
+}
+
+/// The current time in RFC 3339 (UTC).
+pub fn now_rfc3339() -> String {
+    aws_smithy_types::DateTime::from(SystemTime::now())
+        .fmt(Format::DateTime)
+        .unwrap_or_default()
+}
+
+/// A multi-threaded runtime for the AWS calls (the audit itself is synchronous).
+fn runtime() -> Result<tokio::runtime::Runtime, RunError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| RunError::Setup(format!("cannot start the async runtime: {e}")))
+}
+
+/// Reads a snapshot file written by `gdaudit collect`.
+pub fn load_snapshot(path: &Path) -> Result<Snapshot, RunError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| RunError::Usage(format!("cannot read snapshot {}: {e}", path.display())))?;
+    let snapshot: Snapshot = serde_json::from_slice(&bytes)
+        .map_err(|e| RunError::Usage(format!("snapshot {} is not a gdaudit snapshot: {e}", path.display())))?;
+    if snapshot.snapshot_version > crate::model::SNAPSHOT_VERSION {
+        return Err(RunError::Usage(format!(
+            "snapshot {} has version {}; this gdaudit reads up to version {}",
+            path.display(),
+            snapshot.snapshot_version,
+            crate::model::SNAPSHOT_VERSION
+        )));
+    }
+    Ok(snapshot)
+}
+
+/// What a live collection should gather.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Needs {
+    pub detectors: bool,
+}
+
+/// Collects a snapshot from AWS for the regions in scope.
+pub fn collect_live(global: &GlobalArgs, needs: Needs, io: &mut Io<'_>) -> Result<Snapshot, RunError> {
+    let rt = runtime()?;
+    rt.block_on(async {
+        let opts = ConnectOptions {
+            profile: global.profile.clone(),
+            home_region: global.region.clone(),
+            timeout: Duration::from_secs(global.timeout),
+        };
+        let config = aws::connect(&opts).await.map_err(|e| RunError::Setup(e.to_string()))?;
+        let (account, region_list) =
+            tokio::join!(aws::sts::caller_account(&config), aws::regions::list_regions(&config));
+        if let Some(error) = &account.error {
+            io.note(&format!("could not learn the account id: {error}"));
+        }
+        if let Some(error) = &region_list.error {
+            if global.regions.is_empty() {
+                io.note(&format!(
+                    "could not list the account's regions ({error}); auditing the {} regions gdaudit knows of \
+                     (opt-in regions count as not enabled where AWS rejects the call) — use --regions to choose",
+                    region_list.regions.len()
+                ));
+            }
+        }
+        let in_scope = scope::select(&region_list, &global.regions, &global.exclude_regions)?;
+        let mut snapshot = Snapshot {
+            snapshot_version: crate::model::SNAPSHOT_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+            collected_at: now_rfc3339(),
+            account,
+            regions: Some(RegionList {
+                source: if global.regions.is_empty() || global.regions.iter().any(|r| r == "all") {
+                    region_list.source
+                } else {
+                    RegionSource::CommandLine
+                },
+                regions: in_scope.clone(),
+                error: region_list.error.clone(),
+            }),
+            detectors: None,
+        };
+        if needs.detectors {
+            let concurrency = usize::from(global.concurrency);
+            snapshot.detectors = Some(aws::guardduty::collect_regions(&config, &in_scope, concurrency).await);
+        }
+        Ok(snapshot)
+    })
+}
+
+/// Gets the data for a command: from `--snapshot` (no AWS call) or from AWS.
+pub fn acquire(global: &GlobalArgs, needs: Needs, io: &mut Io<'_>) -> Result<Snapshot, RunError> {
+    let Some(path) = &global.snapshot else {
+        return collect_live(global, needs, io);
+    };
+    let mut snapshot = load_snapshot(path)?;
+    // Scope a snapshot like a live run, against the regions it holds.
+    if let Some(list) = &snapshot.regions {
+        let as_api = RegionList { source: RegionSource::AccountApi, ..list.clone() };
+        let in_scope = scope::select(&as_api, &global.regions, &global.exclude_regions)?;
+        if let Some(detectors) = &mut snapshot.detectors {
+            detectors.retain(|d| in_scope.iter().any(|r| r.name == d.region));
+        }
+    }
+    if needs.detectors && snapshot.detectors.is_none() {
+        return Err(RunError::Usage(format!(
+            "snapshot {} holds no detector data: collect it with `gdaudit collect`",
+            path.display()
+        )));
+    }
+    Ok(snapshot)
+}

@@ -1,0 +1,11 @@
+//! gdaudit: audit AWS GuardDuty — detectors in every region, configuration changes, and
+//! who can change it. collect (aws/) → model (model/) → check (checks/, iam/) → report (report/).
+
+pub mod aws;
+pub mod catalogue;
+pub mod checks;
+pub mod cli;
+pub mod commands;
+pub mod model;
+pub mod report;
+pub mod scope;

@@ -1,0 +1,48 @@
+//! Plain serde types of what was collected. Together they are the snapshot file format.
+
+pub mod detectors;
+pub mod regions;
+
+use serde::{Deserialize, Serialize};
+
+pub use detectors::{
+    AdditionalConfiguration, Administrator, DataSources, Detector, Feature, Member,
+    RegionDetectors,
+};
+pub use regions::{CollectError, ErrorKind, RegionInfo, RegionList, RegionOptStatus, RegionSource};
+
+/// The version of the snapshot file format written by this build.
+pub const SNAPSHOT_VERSION: u32 = 1;
+
+/// Everything the audits read, as one JSON file (`gdaudit collect`, `--snapshot`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub snapshot_version: u32,
+    /// gdaudit version that wrote it.
+    #[serde(default)]
+    pub tool_version: String,
+    /// When it was collected (RFC 3339, UTC).
+    #[serde(default)]
+    pub collected_at: String,
+    #[serde(default)]
+    pub account: Account,
+    /// The regions and how they were learnt. Present once any region-based audit was collected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<RegionList>,
+    /// Detector data per region (`gdaudit detectors`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detectors: Option<Vec<RegionDetectors>>,
+}
+
+/// The audited account as far as it is known.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    /// 12-digit account id (`None` when it could not be learnt).
+    pub id: Option<String>,
+    /// The ARN of the identity that collected the data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller_arn: Option<String>,
+    /// Why the account could not be learnt, when it could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<CollectError>,
+}

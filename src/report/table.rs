@@ -1,0 +1,135 @@
+//! Tables for a person at a terminal. Every string that came from AWS or a log goes
+//! through [`clean`] first.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+
+use super::finding::Severity;
+use super::sanitize::clean;
+use super::{Inventory, Report};
+
+fn new_table(color: bool) -> Table {
+    let mut table = Table::new();
+    table.load_preset(presets::UTF8_FULL_CONDENSED);
+    if color {
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+    } else {
+        table.force_no_tty();
+    }
+    table
+}
+
+fn severity_cell(severity: Severity, color: bool) -> Cell {
+    let cell = Cell::new(severity.as_str());
+    if !color {
+        return cell;
+    }
+    match severity {
+        Severity::Critical => cell.fg(Color::Magenta),
+        Severity::High => cell.fg(Color::Red),
+        Severity::Medium => cell.fg(Color::Yellow),
+        Severity::Low => cell.fg(Color::Cyan),
+        Severity::Info => cell,
+    }
+}
+
+fn state_cell(state: &str, color: bool) -> Cell {
+    let cell = Cell::new(clean(state));
+    if !color {
+        return cell;
+    }
+    match state {
+        "enabled" => cell.fg(Color::Green),
+        "suspended" | "no-detector" => cell.fg(Color::Red),
+        s if s.starts_with("could not") => cell.fg(Color::Yellow),
+        _ => cell,
+    }
+}
+
+pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    let account = report.account.as_deref().map(clean);
+    writeln!(out, "Account {}", account.as_deref().unwrap_or("(unknown)"))?;
+    match &report.inventory {
+        Inventory::Detectors(rows) => {
+            let mut table = new_table(color);
+            table.set_header(["Region", "State", "Detector", "Protection plans off", "Administrator / members"]);
+            for (row, status) in rows.iter().zip(&report.regions) {
+                let management = match (&row.administrator, &row.members) {
+                    (Some(admin), _) => format!("member of {} ({})", admin.account_id, admin.relationship_status),
+                    (None, Some(members)) if !members.is_empty() => {
+                        let enabled = members.iter().filter(|m| m.relationship_status == "Enabled").count();
+                        format!("administrator: {enabled}/{} members enabled", members.len())
+                    }
+                    (None, Some(_)) => "standalone".to_owned(),
+                    (None, None) => "-".to_owned(),
+                };
+                // The errors themselves are listed under INCOMPLETE below the tables.
+                let state = match status.errors.first() {
+                    Some(error) if row.state == "error" => format!("could not check ({})", error.kind.as_str()),
+                    Some(_) => format!("{} (incomplete)", row.state),
+                    None => row.state.to_owned(),
+                };
+                table.add_row(vec![
+                    Cell::new(clean(&row.region)),
+                    state_cell(&state, color),
+                    Cell::new(clean(row.detector_id.as_deref().unwrap_or("-"))),
+                    Cell::new(if row.features_off.is_empty() { "-".to_owned() } else { clean(&row.features_off.join(", ")).into_owned() }),
+                    Cell::new(clean(&management)),
+                ]);
+            }
+            writeln!(out, "{table}")?;
+        }
+    }
+
+    if report.findings.is_empty() {
+        writeln!(out, "\nNo findings.")?;
+    } else {
+        writeln!(out, "\nFindings")?;
+        let mut table = new_table(color);
+        table.set_header(["Severity", "Check", "Region", "Resource", "Finding"]);
+        for f in &report.findings {
+            table.add_row(vec![
+                severity_cell(f.severity, color),
+                Cell::new(&f.check),
+                Cell::new(clean(f.region.as_deref().unwrap_or("global"))),
+                Cell::new(clean(&f.resource)),
+                Cell::new(clean(&f.title)),
+            ]);
+        }
+        writeln!(out, "{table}")?;
+        // One remediation per check, not per finding.
+        let mut fixes: BTreeMap<&str, &str> = BTreeMap::new();
+        for f in &report.findings {
+            fixes.entry(&f.check).or_insert(&f.remediation);
+        }
+        writeln!(out, "\nHow to fix")?;
+        for (check, fix) in fixes {
+            writeln!(out, "  {check}: {}", clean(fix))?;
+        }
+    }
+
+    let counts: Vec<String> = Severity::ALL
+        .iter()
+        .map(|s| (s, report.count(*s)))
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
+    writeln!(
+        out,
+        "\nSummary: {} region{}, {} finding{}{}",
+        report.regions.len(),
+        if report.regions.len() == 1 { "" } else { "s" },
+        report.findings.len(),
+        if report.findings.len() == 1 { "" } else { "s" },
+        if counts.is_empty() { String::new() } else { format!(" ({})", counts.join(", ")) },
+    )?;
+    if !report.incomplete.is_empty() {
+        writeln!(out, "INCOMPLETE: {} thing(s) could not be checked:", report.incomplete.len())?;
+        for reason in &report.incomplete {
+            writeln!(out, "  - {}", clean(reason))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,131 @@
+//! gdaudit never changes the account it audits: every AWS call in src/aws is a read, and
+//! docs/iam-policy.json names exactly the operations the code calls.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Verbs of AWS operations that only read.
+const READ_VERBS: &[&str] = &["list", "get", "describe", "lookup"];
+
+/// The service prefix each collector file talks to.
+fn service_of(file: &str) -> &'static str {
+    match file {
+        "guardduty.rs" => "guardduty",
+        "regions.rs" => "account",
+        "sts.rs" => "sts",
+        "cloudtrail.rs" => "cloudtrail",
+        "iam.rs" => "iam",
+        other => panic!("src/aws/{other}: add its service prefix to tests/read_only.rs"),
+    }
+}
+
+fn camel(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Operation names called on an SDK client: `client.list_detectors()` or
+/// `client\n    .list_detectors()`.
+fn client_calls(source: &str) -> Vec<String> {
+    let mut calls = Vec::new();
+    let compact: String = source.split_whitespace().collect::<Vec<_>>().join("");
+    for (i, _) in compact.match_indices("client.") {
+        let rest = &compact[i + "client.".len()..];
+        let name: String = rest.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+        if rest[name.len()..].starts_with('(') && !name.is_empty() {
+            calls.push(name);
+        }
+    }
+    calls
+}
+
+fn called_operations() -> BTreeSet<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/aws");
+    let mut ops = BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        if file == "mod.rs" || file == "errors.rs" || path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).unwrap();
+        for call in client_calls(&source) {
+            ops.insert(format!("{}:{}", service_of(&file), camel(&call)));
+        }
+    }
+    ops
+}
+
+#[test]
+fn every_aws_call_is_a_read() {
+    let ops = called_operations();
+    assert!(ops.contains("guardduty:ListDetectors"), "the scan found no calls: {ops:?}");
+    for op in &ops {
+        let name = op.split(':').nth(1).unwrap();
+        let verb: String = name.chars().take_while(|c| !c.is_ascii_uppercase() || name.starts_with(*c)).collect();
+        assert!(
+            READ_VERBS.iter().any(|v| name.to_ascii_lowercase().starts_with(v)),
+            "{op} is not a read-only operation (verb {verb})"
+        );
+    }
+}
+
+/// Only src/aws may use the AWS SDK, and nothing there calls a method with a write verb.
+#[test]
+fn no_write_calls_and_no_sdk_outside_src_aws() {
+    let writes = [
+        "create_", "update_", "delete_", "put_", "enable_", "disable_", "accept_", "decline_", "disassociate_",
+        "associate_", "invite_", "archive_", "unarchive_", "tag_", "untag_", "attach_", "detach_", "modify_",
+        "start_monitoring", "stop_", "send_",
+    ];
+    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).unwrap();
+            let in_aws = path.components().any(|c| c.as_os_str() == "aws");
+            if !in_aws {
+                assert!(!source.contains("aws_sdk_"), "{} uses the AWS SDK outside src/aws", path.display());
+                continue;
+            }
+            let compact: String = source.split_whitespace().collect();
+            for verb in writes {
+                assert!(
+                    !compact.contains(&format!(".{verb}")),
+                    "{} calls a method starting with `{verb}`: gdaudit must never change the account",
+                    path.display()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_documented_policy_names_exactly_what_the_code_calls() {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/iam-policy.json")).unwrap();
+    let policy: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut documented = BTreeSet::new();
+    for statement in policy["Statement"].as_array().unwrap() {
+        assert_eq!(statement["Effect"], "Allow");
+        for action in statement["Action"].as_array().unwrap() {
+            documented.insert(action.as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(documented, called_operations());
+}
+
+#[test]
+fn the_scanner_sees_multi_line_calls() {
+    let src = "let x = client\n        .list_members()\n        .detector_id(id);\nclient.get_detector().send()";
+    assert_eq!(client_calls(src), ["list_members", "get_detector"]);
+    assert_eq!(camel("get_administrator_account"), "GetAdministratorAccount");
+}
