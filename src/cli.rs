@@ -151,12 +151,21 @@ mod tests {
     #[test]
     fn global_options_work_after_the_command() {
         let cli = Cli::try_parse_from([
-            "gdaudit", "detectors", "--regions", "us-east-1,eu-west-1", "-o", "json", "--fail-on", "never",
+            "gdaudit",
+            "detectors",
+            "--regions",
+            "us-east-1,eu-west-1",
+            "-o",
+            "json",
+            "--fail-on",
+            "never",
         ])
         .unwrap();
         assert_eq!(cli.global.regions, ["us-east-1", "eu-west-1"]);
         assert_eq!(cli.global.fail_on, FailOn::Never);
-        let Command::Detectors(args) = cli.command else { panic!("not detectors") };
+        let Command::Detectors(args) = cli.command else {
+            panic!("not detectors")
+        };
         assert_eq!(args.report.output, OutputFormat::Json);
     }
 }

@@ -19,20 +19,38 @@ pub fn is_region_name(name: &str) -> bool {
     let parts: Vec<&str> = name.split('-').collect();
     parts.len() >= 3
         && parts[0].len() == 2
-        && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
-        && parts.last().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// Selects the regions to audit. `requested` is `--regions` (empty: the default, every
 /// enabled region; `["all"]`: every region the list knows, enabled or not).
-pub fn select(list: &RegionList, requested: &[String], excluded: &[String]) -> Result<Vec<RegionInfo>, ScopeError> {
-    for name in requested.iter().chain(excluded).filter(|n| n.as_str() != "all") {
+pub fn select(
+    list: &RegionList,
+    requested: &[String],
+    excluded: &[String],
+) -> Result<Vec<RegionInfo>, ScopeError> {
+    for name in requested
+        .iter()
+        .chain(excluded)
+        .filter(|n| n.as_str() != "all")
+    {
         if !is_region_name(name) {
             return Err(ScopeError::BadName(name.clone()));
         }
     }
     let mut selected: Vec<RegionInfo> = if requested.is_empty() {
-        list.regions.iter().filter(|r| r.opt_status.is_enabled()).cloned().collect()
+        list.regions
+            .iter()
+            .filter(|r| r.opt_status.is_enabled())
+            .cloned()
+            .collect()
     } else if requested.iter().any(|r| r == "all") {
         list.regions.clone()
     } else {
@@ -41,9 +59,10 @@ pub fn select(list: &RegionList, requested: &[String], excluded: &[String]) -> R
             match list.regions.iter().find(|r| &r.name == name) {
                 Some(region) => out.push(region.clone()),
                 // The built-in list may lag AWS: trust a well-formed name.
-                None if list.source != RegionSource::AccountApi => {
-                    out.push(RegionInfo { name: name.clone(), opt_status: RegionOptStatus::Unknown })
-                }
+                None if list.source != RegionSource::AccountApi => out.push(RegionInfo {
+                    name: name.clone(),
+                    opt_status: RegionOptStatus::Unknown,
+                }),
                 None => return Err(ScopeError::UnknownRegion(name.clone())),
             }
         }
@@ -66,9 +85,18 @@ mod tests {
         RegionList {
             source,
             regions: vec![
-                RegionInfo { name: "af-south-1".into(), opt_status: RegionOptStatus::Disabled },
-                RegionInfo { name: "eu-west-1".into(), opt_status: RegionOptStatus::EnabledByDefault },
-                RegionInfo { name: "us-east-1".into(), opt_status: RegionOptStatus::EnabledByDefault },
+                RegionInfo {
+                    name: "af-south-1".into(),
+                    opt_status: RegionOptStatus::Disabled,
+                },
+                RegionInfo {
+                    name: "eu-west-1".into(),
+                    opt_status: RegionOptStatus::EnabledByDefault,
+                },
+                RegionInfo {
+                    name: "us-east-1".into(),
+                    opt_status: RegionOptStatus::EnabledByDefault,
+                },
             ],
             error: None,
         }
@@ -92,10 +120,19 @@ mod tests {
 
     #[test]
     fn exclusions_apply_last() {
-        let got = select(&list(RegionSource::AccountApi), &["all".into()], &["af-south-1".into()]).unwrap();
+        let got = select(
+            &list(RegionSource::AccountApi),
+            &["all".into()],
+            &["af-south-1".into()],
+        )
+        .unwrap();
         assert_eq!(names(&got), ["eu-west-1", "us-east-1"]);
         assert_eq!(
-            select(&list(RegionSource::AccountApi), &["us-east-1".into()], &["us-east-1".into()]),
+            select(
+                &list(RegionSource::AccountApi),
+                &["us-east-1".into()],
+                &["us-east-1".into()]
+            ),
             Err(ScopeError::Empty)
         );
     }
@@ -107,7 +144,11 @@ mod tests {
             Err(ScopeError::BadName("eu-west".into()))
         );
         assert_eq!(
-            select(&list(RegionSource::AccountApi), &["xx-nowhere-9".into()], &[]),
+            select(
+                &list(RegionSource::AccountApi),
+                &["xx-nowhere-9".into()],
+                &[]
+            ),
             Err(ScopeError::UnknownRegion("xx-nowhere-9".into()))
         );
         let got = select(&list(RegionSource::BuiltIn), &["xx-nowhere-9".into()], &[]).unwrap();

@@ -1,5 +1,7 @@
 //! The committed shell completions match the CLI definition (regenerate: scripts/gen-completions).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 use assert_cmd::Command;
 
 #[test]
@@ -12,13 +14,20 @@ fn committed_completions_are_current() {
         ("powershell", "_gdaudit.ps1"),
         ("elvish", "gdaudit.elv"),
     ] {
-        let out = Command::cargo_bin("gdaudit").unwrap().args(["completions", shell]).output().unwrap();
+        let out = Command::cargo_bin("gdaudit")
+            .unwrap()
+            .args(["completions", shell])
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{shell}");
         let committed = std::fs::read(dir.join(file)).unwrap_or_default();
         assert!(
             committed == out.stdout,
             "completions/{file} is stale: run scripts/gen-completions and commit the result"
         );
-        assert!(String::from_utf8_lossy(&out.stdout).contains("detectors"), "{shell} completions lack the commands");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("detectors"),
+            "{shell} completions lack the commands"
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! gdaudit never changes the account it audits: every AWS call in src/aws is a read, and
 //! docs/iam-policy.json names exactly the operations the code calls.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -24,7 +26,10 @@ fn camel(snake: &str) -> String {
         .split('_')
         .map(|part| {
             let mut chars = part.chars();
-            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -36,7 +41,10 @@ fn client_calls(source: &str) -> Vec<String> {
     let compact: String = source.split_whitespace().collect::<Vec<_>>().join("");
     for (i, _) in compact.match_indices("client.") {
         let rest = &compact[i + "client.".len()..];
-        let name: String = rest.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+            .collect();
         if rest[name.len()..].starts_with('(') && !name.is_empty() {
             calls.push(name);
         }
@@ -64,12 +72,20 @@ fn called_operations() -> BTreeSet<String> {
 #[test]
 fn every_aws_call_is_a_read() {
     let ops = called_operations();
-    assert!(ops.contains("guardduty:ListDetectors"), "the scan found no calls: {ops:?}");
+    assert!(
+        ops.contains("guardduty:ListDetectors"),
+        "the scan found no calls: {ops:?}"
+    );
     for op in &ops {
         let name = op.split(':').nth(1).unwrap();
-        let verb: String = name.chars().take_while(|c| !c.is_ascii_uppercase() || name.starts_with(*c)).collect();
+        let verb: String = name
+            .chars()
+            .take_while(|c| !c.is_ascii_uppercase() || name.starts_with(*c))
+            .collect();
         assert!(
-            READ_VERBS.iter().any(|v| name.to_ascii_lowercase().starts_with(v)),
+            READ_VERBS
+                .iter()
+                .any(|v| name.to_ascii_lowercase().starts_with(v)),
             "{op} is not a read-only operation (verb {verb})"
         );
     }
@@ -79,9 +95,27 @@ fn every_aws_call_is_a_read() {
 #[test]
 fn no_write_calls_and_no_sdk_outside_src_aws() {
     let writes = [
-        "create_", "update_", "delete_", "put_", "enable_", "disable_", "accept_", "decline_", "disassociate_",
-        "associate_", "invite_", "archive_", "unarchive_", "tag_", "untag_", "attach_", "detach_", "modify_",
-        "start_monitoring", "stop_", "send_",
+        "create_",
+        "update_",
+        "delete_",
+        "put_",
+        "enable_",
+        "disable_",
+        "accept_",
+        "decline_",
+        "disassociate_",
+        "associate_",
+        "invite_",
+        "archive_",
+        "unarchive_",
+        "tag_",
+        "untag_",
+        "attach_",
+        "detach_",
+        "modify_",
+        "start_monitoring",
+        "stop_",
+        "send_",
     ];
     let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
     while let Some(dir) = stack.pop() {
@@ -94,7 +128,11 @@ fn no_write_calls_and_no_sdk_outside_src_aws() {
             let source = std::fs::read_to_string(&path).unwrap();
             let in_aws = path.components().any(|c| c.as_os_str() == "aws");
             if !in_aws {
-                assert!(!source.contains("aws_sdk_"), "{} uses the AWS SDK outside src/aws", path.display());
+                assert!(
+                    !source.contains("aws_sdk_"),
+                    "{} uses the AWS SDK outside src/aws",
+                    path.display()
+                );
                 continue;
             }
             let compact: String = source.split_whitespace().collect();
@@ -111,7 +149,9 @@ fn no_write_calls_and_no_sdk_outside_src_aws() {
 
 #[test]
 fn the_documented_policy_names_exactly_what_the_code_calls() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/iam-policy.json")).unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/iam-policy.json"))
+            .unwrap();
     let policy: serde_json::Value = serde_json::from_str(&text).unwrap();
     let mut documented = BTreeSet::new();
     for statement in policy["Statement"].as_array().unwrap() {
@@ -127,5 +167,8 @@ fn the_documented_policy_names_exactly_what_the_code_calls() {
 fn the_scanner_sees_multi_line_calls() {
     let src = "let x = client\n        .list_members()\n        .detector_id(id);\nclient.get_detector().send()";
     assert_eq!(client_calls(src), ["list_members", "get_detector"]);
-    assert_eq!(camel("get_administrator_account"), "GetAdministratorAccount");
+    assert_eq!(
+        camel("get_administrator_account"),
+        "GetAdministratorAccount"
+    );
 }

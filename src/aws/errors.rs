@@ -57,14 +57,25 @@ where
         SdkError::ServiceError(service) => match (service.err().code(), service.err().message()) {
             (Some(code), Some(message)) => format!("{code}: {message}"),
             (Some(code), None) => code.to_owned(),
-            _ => format!("unexpected HTTP {} response", service.raw().status().as_u16()),
+            _ => format!(
+                "unexpected HTTP {} response",
+                service.raw().status().as_u16()
+            ),
         },
         SdkError::ResponseError(response) => {
-            format!("unreadable HTTP {} response", response.raw().status().as_u16())
+            format!(
+                "unreadable HTTP {} response",
+                response.raw().status().as_u16()
+            )
         }
         _ => error_chain(err),
     };
-    CollectError { kind, operation: operation.to_owned(), code, message }
+    CollectError {
+        kind,
+        operation: operation.to_owned(),
+        code,
+        message,
+    }
 }
 
 /// The kind of error an AWS error code stands for.
@@ -94,7 +105,10 @@ fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     }
     let mut message = parts.join(": ");
     if message.len() > MAX_MESSAGE {
-        let cut = (0..=MAX_MESSAGE).rev().find(|i| message.is_char_boundary(*i)).unwrap_or(0);
+        let cut = (0..=MAX_MESSAGE)
+            .rev()
+            .find(|i| message.is_char_boundary(*i))
+            .unwrap_or(0);
         message.truncate(cut);
         message.push('…');
     }
@@ -112,10 +126,22 @@ mod tests {
 
     #[test]
     fn codes_map_to_kinds() {
-        assert_eq!(kind_of_code(Some("AccessDeniedException")), ErrorKind::AccessDenied);
-        assert_eq!(kind_of_code(Some("ThrottlingException")), ErrorKind::Throttled);
-        assert_eq!(kind_of_code(Some("OptInRequired")), ErrorKind::OptInRequired);
-        assert_eq!(kind_of_code(Some("InternalServerErrorException")), ErrorKind::Other);
+        assert_eq!(
+            kind_of_code(Some("AccessDeniedException")),
+            ErrorKind::AccessDenied
+        );
+        assert_eq!(
+            kind_of_code(Some("ThrottlingException")),
+            ErrorKind::Throttled
+        );
+        assert_eq!(
+            kind_of_code(Some("OptInRequired")),
+            ErrorKind::OptInRequired
+        );
+        assert_eq!(
+            kind_of_code(Some("InternalServerErrorException")),
+            ErrorKind::Other
+        );
         assert_eq!(kind_of_code(None), ErrorKind::Other);
     }
 

@@ -11,8 +11,8 @@ use tokio::task::JoinSet;
 
 use super::errors::{UNKNOWN_CREDENTIALS, classify};
 use crate::model::{
-    AdditionalConfiguration, Administrator, CollectError, DataSources, Detector, ErrorKind, Feature,
-    Member, RegionDetectors, RegionInfo, RegionOptStatus,
+    AdditionalConfiguration, Administrator, CollectError, DataSources, Detector, ErrorKind,
+    Feature, Member, RegionDetectors, RegionInfo, RegionOptStatus,
 };
 
 /// Reads every region in `regions`, at most `concurrency` at once, and returns them in the
@@ -83,13 +83,23 @@ pub async fn collect_region(client: &Client, region: RegionInfo) -> RegionDetect
         return out;
     }
 
-    let ids = match client.list_detectors().into_paginator().items().send().collect::<Result<Vec<_>, _>>().await {
+    let ids = match client
+        .list_detectors()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+    {
         Ok(ids) => ids,
         Err(err) => {
             let mut error = classify("guardduty:ListDetectors", &err);
             // An opt-in region the account has not enabled does not know its credentials.
             if region.opt_status == RegionOptStatus::Unknown
-                && error.code.as_deref().is_some_and(|c| UNKNOWN_CREDENTIALS.contains(&c))
+                && error
+                    .code
+                    .as_deref()
+                    .is_some_and(|c| UNKNOWN_CREDENTIALS.contains(&c))
             {
                 error.kind = ErrorKind::OptInRequired;
             }
@@ -115,8 +125,15 @@ pub async fn collect_region(client: &Client, region: RegionInfo) -> RegionDetect
     out.detectors = Some(detectors);
 
     // Central management is read through the (only) detector of the region.
-    let Some(detector_id) = ids.first() else { return out };
-    match client.get_administrator_account().detector_id(detector_id).send().await {
+    let Some(detector_id) = ids.first() else {
+        return out;
+    };
+    match client
+        .get_administrator_account()
+        .detector_id(detector_id)
+        .send()
+        .await
+    {
         Ok(resp) => {
             // An administrator without an account id is no administrator (moto answers so).
             out.administrator = resp
@@ -127,7 +144,9 @@ pub async fn collect_region(client: &Client, region: RegionInfo) -> RegionDetect
                     relationship_status: admin.relationship_status().unwrap_or_default().to_owned(),
                 });
         }
-        Err(err) => out.errors.push(classify("guardduty:GetAdministratorAccount", &err)),
+        Err(err) => out
+            .errors
+            .push(classify("guardduty:GetAdministratorAccount", &err)),
     }
     let members = client
         .list_members()
@@ -164,14 +183,20 @@ fn detector_from(id: &str, resp: &GetDetectorOutput) -> Detector {
         .filter_map(|f| {
             Some(Feature {
                 name: f.name()?.as_str().to_owned(),
-                status: f.status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                status: f
+                    .status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
                 additional_configuration: f
                     .additional_configuration()
                     .iter()
                     .filter_map(|c| {
                         Some(AdditionalConfiguration {
                             name: c.name()?.as_str().to_owned(),
-                            status: c.status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                            status: c
+                                .status()
+                                .map(|s| s.as_str().to_owned())
+                                .unwrap_or_default(),
                         })
                     })
                     .collect(),
@@ -181,7 +206,10 @@ fn detector_from(id: &str, resp: &GetDetectorOutput) -> Detector {
     // Deprecated by AWS, but the only source in older responses without Features.
     #[allow(deprecated)]
     let data_sources = resp.data_sources().map(|ds| DataSources {
-        s3_logs: ds.s3_logs().and_then(|s| s.status()).map(|s| s.as_str().to_owned()),
+        s3_logs: ds
+            .s3_logs()
+            .and_then(|s| s.status())
+            .map(|s| s.as_str().to_owned()),
         kubernetes_audit_logs: ds
             .kubernetes()
             .and_then(|k| k.audit_logs())
@@ -196,8 +224,13 @@ fn detector_from(id: &str, resp: &GetDetectorOutput) -> Detector {
     });
     Detector {
         id: id.to_owned(),
-        status: resp.status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
-        finding_publishing_frequency: resp.finding_publishing_frequency().map(|f| f.as_str().to_owned()),
+        status: resp
+            .status()
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+        finding_publishing_frequency: resp
+            .finding_publishing_frequency()
+            .map(|f| f.as_str().to_owned()),
         service_role: resp.service_role().map(str::to_owned),
         created_at: resp.created_at().map(str::to_owned),
         updated_at: resp.updated_at().map(str::to_owned),

@@ -50,14 +50,19 @@ pub async fn connect(opts: &ConnectOptions) -> Result<SdkConfig, SetupError> {
     }
     let mut config = loader.load().await;
     if config.region().is_none() {
-        config = config.into_builder().region(Region::new(DEFAULT_HOME_REGION)).build();
+        config = config
+            .into_builder()
+            .region(Region::new(DEFAULT_HOME_REGION))
+            .build();
     }
     let provider = config
         .credentials_provider()
         .ok_or_else(|| SetupError::NoCredentials("no credentials provider".into()))?;
     if let Err(err) = provider.provide_credentials().await {
         let text = err.to_string();
-        return Err(SetupError::NoCredentials(text.split_whitespace().collect::<Vec<_>>().join(" ")));
+        return Err(SetupError::NoCredentials(
+            text.split_whitespace().collect::<Vec<_>>().join(" "),
+        ));
     }
     Ok(config)
 }

@@ -54,7 +54,10 @@ pub const OPT_IN_REGIONS: &[&str] = &[
 pub fn built_in() -> Vec<RegionInfo> {
     let mut regions: Vec<RegionInfo> = DEFAULT_REGIONS
         .iter()
-        .map(|name| RegionInfo { name: (*name).to_owned(), opt_status: RegionOptStatus::EnabledByDefault })
+        .map(|name| RegionInfo {
+            name: (*name).to_owned(),
+            opt_status: RegionOptStatus::EnabledByDefault,
+        })
         .chain(OPT_IN_REGIONS.iter().map(|name| RegionInfo {
             name: (*name).to_owned(),
             opt_status: RegionOptStatus::Unknown,
@@ -66,13 +69,25 @@ pub fn built_in() -> Vec<RegionInfo> {
 
 /// Lists the account's regions; on failure, returns the built-in list with the error.
 pub async fn list_regions(config: &SdkConfig) -> RegionList {
-    let client = aws_sdk_account::Client::new(config);
-    let pages = client.list_regions().into_paginator().items().send().collect::<Vec<_>>().await;
+    list_regions_with(&aws_sdk_account::Client::new(config)).await
+}
+
+/// [`list_regions`] with a given client (tests inject faults through it).
+pub async fn list_regions_with(client: &aws_sdk_account::Client) -> RegionList {
+    let pages = client
+        .list_regions()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Vec<_>>()
+        .await;
     let mut regions = Vec::new();
     for item in pages {
         match item {
             Ok(region) => {
-                let Some(name) = region.region_name() else { continue };
+                let Some(name) = region.region_name() else {
+                    continue;
+                };
                 let opt_status = match region.region_opt_status() {
                     Some(SdkOptStatus::Enabled) => RegionOptStatus::Enabled,
                     Some(SdkOptStatus::EnabledByDefault) => RegionOptStatus::EnabledByDefault,
@@ -81,7 +96,10 @@ pub async fn list_regions(config: &SdkConfig) -> RegionList {
                     Some(SdkOptStatus::Disabled) => RegionOptStatus::Disabled,
                     _ => RegionOptStatus::Unknown,
                 };
-                regions.push(RegionInfo { name: name.to_owned(), opt_status });
+                regions.push(RegionInfo {
+                    name: name.to_owned(),
+                    opt_status,
+                });
             }
             Err(err) => {
                 return RegionList {
@@ -93,7 +111,11 @@ pub async fn list_regions(config: &SdkConfig) -> RegionList {
         }
     }
     regions.sort_by(|a, b| a.name.cmp(&b.name));
-    RegionList { source: RegionSource::AccountApi, regions, error: None }
+    RegionList {
+        source: RegionSource::AccountApi,
+        regions,
+        error: None,
+    }
 }
 
 #[cfg(test)]

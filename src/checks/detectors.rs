@@ -164,7 +164,11 @@ pub fn region_state(region: &RegionDetectors) -> DetectorState {
 
 /// The errors that leave the region's audit incomplete (none for a region not enabled).
 pub fn region_errors(region: &RegionDetectors) -> &[CollectError] {
-    if region_state(region) == DetectorState::NotEnabled { &[] } else { &region.errors }
+    if region_state(region) == DetectorState::NotEnabled {
+        &[]
+    } else {
+        &region.errors
+    }
 }
 
 /// A protection plan as gdaudit checks it.
@@ -178,11 +182,31 @@ struct Plan {
 
 /// The plans checked one-to-one against a feature (runtime monitoring is handled apart).
 const SIMPLE_PLANS: &[Plan] = &[
-    Plan { check: &S3_PROTECTION_OFF, feature: "S3_DATA_EVENTS", additional: None },
-    Plan { check: &EKS_AUDIT_LOGS_OFF, feature: "EKS_AUDIT_LOGS", additional: None },
-    Plan { check: &MALWARE_PROTECTION_OFF, feature: "EBS_MALWARE_PROTECTION", additional: None },
-    Plan { check: &RDS_PROTECTION_OFF, feature: "RDS_LOGIN_EVENTS", additional: None },
-    Plan { check: &LAMBDA_PROTECTION_OFF, feature: "LAMBDA_NETWORK_LOGS", additional: None },
+    Plan {
+        check: &S3_PROTECTION_OFF,
+        feature: "S3_DATA_EVENTS",
+        additional: None,
+    },
+    Plan {
+        check: &EKS_AUDIT_LOGS_OFF,
+        feature: "EKS_AUDIT_LOGS",
+        additional: None,
+    },
+    Plan {
+        check: &MALWARE_PROTECTION_OFF,
+        feature: "EBS_MALWARE_PROTECTION",
+        additional: None,
+    },
+    Plan {
+        check: &RDS_PROTECTION_OFF,
+        feature: "RDS_LOGIN_EVENTS",
+        additional: None,
+    },
+    Plan {
+        check: &LAMBDA_PROTECTION_OFF,
+        feature: "LAMBDA_NETWORK_LOGS",
+        additional: None,
+    },
 ];
 
 /// A feature's status: `Some(true)` on, `Some(false)` off, `None` not reported
@@ -229,12 +253,20 @@ pub fn plans_off(detector: &Detector) -> Vec<(&'static CheckInfo, String)> {
     // RUNTIME_MONITORING supersedes EKS_RUNTIME_MONITORING: EKS is covered when either
     // feature is on with automated EKS add-on management.
     let eks_new = feature_on(detector, "RUNTIME_MONITORING", Some("EKS_ADDON_MANAGEMENT"));
-    let eks_legacy = feature_on(detector, "EKS_RUNTIME_MONITORING", Some("EKS_ADDON_MANAGEMENT"));
+    let eks_legacy = feature_on(
+        detector,
+        "EKS_RUNTIME_MONITORING",
+        Some("EKS_ADDON_MANAGEMENT"),
+    );
     if (eks_new.is_some() || eks_legacy.is_some())
         && eks_new != Some(true)
         && eks_legacy != Some(true)
     {
-        let name = if eks_new.is_some() { "RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT" } else { "EKS_RUNTIME_MONITORING" };
+        let name = if eks_new.is_some() {
+            "RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT"
+        } else {
+            "EKS_RUNTIME_MONITORING"
+        };
         off.push((&EKS_RUNTIME_MONITORING_OFF, name.to_owned()));
     }
     // ECS and EC2 agent management only mean something once Runtime Monitoring is on.
@@ -341,7 +373,12 @@ fn check_region(account: Option<&str>, region: &RegionDetectors, out: &mut Vec<F
     check_management(account, region, detector, out);
 }
 
-fn check_management(account: Option<&str>, region: &RegionDetectors, detector: &Detector, out: &mut Vec<Finding>) {
+fn check_management(
+    account: Option<&str>,
+    region: &RegionDetectors,
+    detector: &Detector,
+    out: &mut Vec<Finding>,
+) {
     let name = region.region.as_str();
     let failed = |op: &str| region.errors.iter().any(|e| e.operation == op);
     // Without both answers we cannot say it is unmanaged; the region is marked incomplete.
@@ -378,7 +415,11 @@ fn check_management(account: Option<&str>, region: &RegionDetectors, detector: &
                 format!(
                     "Member account {} is {} in {name}",
                     member.account_id,
-                    if member.relationship_status.is_empty() { "in an unknown state" } else { &member.relationship_status }
+                    if member.relationship_status.is_empty() {
+                        "in an unknown state"
+                    } else {
+                        &member.relationship_status
+                    }
                 ),
                 json!({
                     "detector_id": detector.id,

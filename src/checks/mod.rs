@@ -47,7 +47,10 @@ mod tests {
         for check in catalogue() {
             assert!(seen.insert(check.id), "duplicate check id {}", check.id);
             assert!(
-                check.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                check
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{} is not kebab-case",
                 check.id
             );

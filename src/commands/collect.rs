@@ -8,7 +8,9 @@ use crate::report::Outcome;
 
 pub fn run(global: &GlobalArgs, args: &CollectArgs, io: &mut Io<'_>) -> Result<Outcome, RunError> {
     if global.snapshot.is_some() {
-        return Err(RunError::Usage("collect reads from AWS; it does not take --snapshot".into()));
+        return Err(RunError::Usage(
+            "collect reads from AWS; it does not take --snapshot".into(),
+        ));
     }
     let snapshot = collect_live(global, Needs { detectors: true }, io)?;
     let mut text = serde_json::to_vec_pretty(&snapshot).map_err(std::io::Error::from)?;
@@ -31,17 +33,31 @@ pub fn run(global: &GlobalArgs, args: &CollectArgs, io: &mut Io<'_>) -> Result<O
             "wrote {} ({} regions{})",
             args.output.display(),
             snapshot.detectors.as_ref().map_or(0, Vec::len),
-            if problems > 0 { format!(", {problems} could not be read") } else { String::new() }
+            if problems > 0 {
+                format!(", {problems} could not be read")
+            } else {
+                String::new()
+            }
         ));
     }
-    Ok(if problems > 0 { Outcome::Incomplete } else { Outcome::Clean })
+    Ok(if problems > 0 {
+        Outcome::Incomplete
+    } else {
+        Outcome::Clean
+    })
 }
 
 /// Writes to a temporary file beside the target, then renames it into place, so a reader
 /// never sees half a snapshot.
 pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "snapshot".into());
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "snapshot".into());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&tmp)?;

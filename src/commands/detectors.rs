@@ -7,7 +7,11 @@ use crate::model::{RegionDetectors, Snapshot};
 use crate::report::json::{AdditionalOut, AdministratorOut, DetectorRow, FeatureOut, MemberOut};
 use crate::report::{self, Inventory, Outcome, RegionStatus, RenderOptions, Report};
 
-pub fn run(global: &GlobalArgs, args: &DetectorsArgs, io: &mut Io<'_>) -> Result<Outcome, RunError> {
+pub fn run(
+    global: &GlobalArgs,
+    args: &DetectorsArgs,
+    io: &mut Io<'_>,
+) -> Result<Outcome, RunError> {
     let snapshot = acquire(global, Needs { detectors: true }, io)?;
     let mut report = build_report(&snapshot);
     report.sort();
@@ -17,7 +21,14 @@ pub fn run(global: &GlobalArgs, args: &DetectorsArgs, io: &mut Io<'_>) -> Result
             io.note(&format!("incomplete: {reason}"));
         }
     }
-    report::render(&report, RenderOptions { format: args.report.output, color: io.color }, io.stdout)?;
+    report::render(
+        &report,
+        RenderOptions {
+            format: args.report.output,
+            color: io.color,
+        },
+        io.stdout,
+    )?;
     Ok(report.outcome(global.fail_on))
 }
 
@@ -35,7 +46,11 @@ pub fn build_report(snapshot: &Snapshot) -> Report {
         for error in &errors {
             incomplete.push(format!("{}: {error}", region.region));
         }
-        statuses.push(RegionStatus { region: region.region.clone(), state: state.as_str().to_owned(), errors });
+        statuses.push(RegionStatus {
+            region: region.region.clone(),
+            state: state.as_str().to_owned(),
+            errors,
+        });
         rows.push(row(region, state));
     }
     Report {
@@ -71,14 +86,19 @@ fn row(region: &RegionDetectors, state: DetectorState) -> DetectorRow {
                         additional_configuration: f
                             .additional_configuration
                             .iter()
-                            .map(|c| AdditionalOut { name: c.name.clone(), status: c.status.clone() })
+                            .map(|c| AdditionalOut {
+                                name: c.name.clone(),
+                                status: c.status.clone(),
+                            })
                             .collect(),
                     })
                     .collect()
             })
             .unwrap_or_default(),
         features_off: match (state, detector) {
-            (DetectorState::Enabled, Some(d)) => checks::plans_off(d).into_iter().map(|(_, f)| f).collect(),
+            (DetectorState::Enabled, Some(d)) => {
+                checks::plans_off(d).into_iter().map(|(_, f)| f).collect()
+            }
             _ => Vec::new(),
         },
         administrator: region.administrator.as_ref().map(|a| AdministratorOut {
@@ -88,7 +108,10 @@ fn row(region: &RegionDetectors, state: DetectorState) -> DetectorRow {
         members: region.members.as_ref().map(|members| {
             members
                 .iter()
-                .map(|m| MemberOut { account_id: m.account_id.clone(), relationship_status: m.relationship_status.clone() })
+                .map(|m| MemberOut {
+                    account_id: m.account_id.clone(),
+                    relationship_status: m.relationship_status.clone(),
+                })
                 .collect()
         }),
     }

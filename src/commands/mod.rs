@@ -58,7 +58,9 @@ impl Io<'_> {
 
 /// Whether output to stdout should be coloured.
 pub fn use_color(global: &GlobalArgs) -> bool {
-    !global.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+    !global.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stdout().is_terminal()
 }
 
 /// Runs the parsed command line.
@@ -93,8 +95,12 @@ fn runtime() -> Result<tokio::runtime::Runtime, RunError> {
 pub fn load_snapshot(path: &Path) -> Result<Snapshot, RunError> {
     let bytes = std::fs::read(path)
         .map_err(|e| RunError::Usage(format!("cannot read snapshot {}: {e}", path.display())))?;
-    let snapshot: Snapshot = serde_json::from_slice(&bytes)
-        .map_err(|e| RunError::Usage(format!("snapshot {} is not a gdaudit snapshot: {e}", path.display())))?;
+    let snapshot: Snapshot = serde_json::from_slice(&bytes).map_err(|e| {
+        RunError::Usage(format!(
+            "snapshot {} is not a gdaudit snapshot: {e}",
+            path.display()
+        ))
+    })?;
     if snapshot.snapshot_version > crate::model::SNAPSHOT_VERSION {
         return Err(RunError::Usage(format!(
             "snapshot {} has version {}; this gdaudit reads up to version {}",
@@ -113,7 +119,11 @@ pub struct Needs {
 }
 
 /// Collects a snapshot from AWS for the regions in scope.
-pub fn collect_live(global: &GlobalArgs, needs: Needs, io: &mut Io<'_>) -> Result<Snapshot, RunError> {
+pub fn collect_live(
+    global: &GlobalArgs,
+    needs: Needs,
+    io: &mut Io<'_>,
+) -> Result<Snapshot, RunError> {
     let rt = runtime()?;
     rt.block_on(async {
         let opts = ConnectOptions {
@@ -169,7 +179,10 @@ pub fn acquire(global: &GlobalArgs, needs: Needs, io: &mut Io<'_>) -> Result<Sna
     let mut snapshot = load_snapshot(path)?;
     // Scope a snapshot like a live run, against the regions it holds.
     if let Some(list) = &snapshot.regions {
-        let as_api = RegionList { source: RegionSource::AccountApi, ..list.clone() };
+        let as_api = RegionList {
+            source: RegionSource::AccountApi,
+            ..list.clone()
+        };
         let in_scope = scope::select(&as_api, &global.regions, &global.exclude_regions)?;
         if let Some(detectors) = &mut snapshot.detectors {
             detectors.retain(|d| in_scope.iter().any(|r| r.name == d.region));

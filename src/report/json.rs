@@ -162,7 +162,10 @@ pub fn to_value(report: &Report) -> serde_json::Result<serde_json::Value> {
 fn document(report: &Report) -> Document<'_> {
     Document {
         schema_version: SCHEMA_VERSION,
-        tool: Tool { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") },
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
         command: report.command,
         generated_at: &report.generated_at,
         account: report.account.as_deref(),

@@ -69,7 +69,10 @@ impl Report {
     }
 
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 
     /// The exit status: a finding at the threshold beats incompleteness.
@@ -134,14 +137,38 @@ mod tests {
 
     #[test]
     fn exit_codes_follow_the_contract() {
-        assert_eq!(report_with(&[], false).outcome(FailOn::High), Outcome::Clean);
-        assert_eq!(report_with(&[Severity::Medium], false).outcome(FailOn::High), Outcome::Clean);
-        assert_eq!(report_with(&[Severity::High], false).outcome(FailOn::High), Outcome::Failed);
-        assert_eq!(report_with(&[Severity::Info], false).outcome(FailOn::Info), Outcome::Failed);
-        assert_eq!(report_with(&[Severity::Critical], false).outcome(FailOn::Never), Outcome::Clean);
+        assert_eq!(
+            report_with(&[], false).outcome(FailOn::High),
+            Outcome::Clean
+        );
+        assert_eq!(
+            report_with(&[Severity::Medium], false).outcome(FailOn::High),
+            Outcome::Clean
+        );
+        assert_eq!(
+            report_with(&[Severity::High], false).outcome(FailOn::High),
+            Outcome::Failed
+        );
+        assert_eq!(
+            report_with(&[Severity::Info], false).outcome(FailOn::Info),
+            Outcome::Failed
+        );
+        assert_eq!(
+            report_with(&[Severity::Critical], false).outcome(FailOn::Never),
+            Outcome::Clean
+        );
         // Incomplete never passes; a finding at the threshold still wins.
-        assert_eq!(report_with(&[], true).outcome(FailOn::Never), Outcome::Incomplete);
-        assert_eq!(report_with(&[Severity::Low], true).outcome(FailOn::High), Outcome::Incomplete);
-        assert_eq!(report_with(&[Severity::High], true).outcome(FailOn::High), Outcome::Failed);
+        assert_eq!(
+            report_with(&[], true).outcome(FailOn::Never),
+            Outcome::Incomplete
+        );
+        assert_eq!(
+            report_with(&[Severity::Low], true).outcome(FailOn::High),
+            Outcome::Incomplete
+        );
+        assert_eq!(
+            report_with(&[Severity::High], true).outcome(FailOn::High),
+            Outcome::Failed
+        );
     }
 }

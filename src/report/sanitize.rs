@@ -36,7 +36,10 @@ mod tests {
 
     #[test]
     fn escape_sequences_become_visible_text() {
-        assert_eq!(clean("aws-cli\u{1b}[31mred\u{7}"), "aws-cli\\x1b[31mred\\x07");
+        assert_eq!(
+            clean("aws-cli\u{1b}[31mred\u{7}"),
+            "aws-cli\\x1b[31mred\\x07"
+        );
         assert_eq!(clean("a\u{9b}b"), "a\\x9bb");
         assert_eq!(clean("x\u{202e}y"), "x\\u{202e}y");
         assert_eq!(clean("tab\there\nnl"), "tab\\x09here\\x0anl");

@@ -54,12 +54,24 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
     match &report.inventory {
         Inventory::Detectors(rows) => {
             let mut table = new_table(color);
-            table.set_header(["Region", "State", "Detector", "Protection plans off", "Administrator / members"]);
+            table.set_header([
+                "Region",
+                "State",
+                "Detector",
+                "Protection plans off",
+                "Administrator / members",
+            ]);
             for (row, status) in rows.iter().zip(&report.regions) {
                 let management = match (&row.administrator, &row.members) {
-                    (Some(admin), _) => format!("member of {} ({})", admin.account_id, admin.relationship_status),
+                    (Some(admin), _) => format!(
+                        "member of {} ({})",
+                        admin.account_id, admin.relationship_status
+                    ),
                     (None, Some(members)) if !members.is_empty() => {
-                        let enabled = members.iter().filter(|m| m.relationship_status == "Enabled").count();
+                        let enabled = members
+                            .iter()
+                            .filter(|m| m.relationship_status == "Enabled")
+                            .count();
                         format!("administrator: {enabled}/{} members enabled", members.len())
                     }
                     (None, Some(_)) => "standalone".to_owned(),
@@ -67,7 +79,9 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
                 };
                 // The errors themselves are listed under INCOMPLETE below the tables.
                 let state = match status.errors.first() {
-                    Some(error) if row.state == "error" => format!("could not check ({})", error.kind.as_str()),
+                    Some(error) if row.state == "error" => {
+                        format!("could not check ({})", error.kind.as_str())
+                    }
                     Some(_) => format!("{} (incomplete)", row.state),
                     None => row.state.to_owned(),
                 };
@@ -75,7 +89,11 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
                     Cell::new(clean(&row.region)),
                     state_cell(&state, color),
                     Cell::new(clean(row.detector_id.as_deref().unwrap_or("-"))),
-                    Cell::new(if row.features_off.is_empty() { "-".to_owned() } else { clean(&row.features_off.join(", ")).into_owned() }),
+                    Cell::new(if row.features_off.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        clean(&row.features_off.join(", ")).into_owned()
+                    }),
                     Cell::new(clean(&management)),
                 ]);
             }
@@ -123,10 +141,18 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
         if report.regions.len() == 1 { "" } else { "s" },
         report.findings.len(),
         if report.findings.len() == 1 { "" } else { "s" },
-        if counts.is_empty() { String::new() } else { format!(" ({})", counts.join(", ")) },
+        if counts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", counts.join(", "))
+        },
     )?;
     if !report.incomplete.is_empty() {
-        writeln!(out, "INCOMPLETE: {} thing(s) could not be checked:", report.incomplete.len())?;
+        writeln!(
+            out,
+            "INCOMPLETE: {} thing(s) could not be checked:",
+            report.incomplete.len()
+        )?;
         for reason in &report.incomplete {
             writeln!(out, "  - {}", clean(reason))?;
         }

@@ -1,5 +1,7 @@
 use super::*;
-use crate::model::{AdditionalConfiguration, Administrator, ErrorKind, Feature, Member, RegionOptStatus};
+use crate::model::{
+    AdditionalConfiguration, Administrator, ErrorKind, Feature, Member, RegionOptStatus,
+};
 
 fn feature(name: &str, status: &str, additional: &[(&str, &str)]) -> Feature {
     Feature {
@@ -7,7 +9,10 @@ fn feature(name: &str, status: &str, additional: &[(&str, &str)]) -> Feature {
         status: status.into(),
         additional_configuration: additional
             .iter()
-            .map(|(n, s)| AdditionalConfiguration { name: (*n).into(), status: (*s).into() })
+            .map(|(n, s)| AdditionalConfiguration {
+                name: (*n).into(),
+                status: (*s).into(),
+            })
             .collect(),
     }
 }
@@ -28,7 +33,11 @@ fn all_on() -> Detector {
             feature("EBS_MALWARE_PROTECTION", "ENABLED", &[]),
             feature("RDS_LOGIN_EVENTS", "ENABLED", &[]),
             feature("LAMBDA_NETWORK_LOGS", "ENABLED", &[]),
-            feature("EKS_RUNTIME_MONITORING", "DISABLED", &[("EKS_ADDON_MANAGEMENT", "DISABLED")]),
+            feature(
+                "EKS_RUNTIME_MONITORING",
+                "DISABLED",
+                &[("EKS_ADDON_MANAGEMENT", "DISABLED")],
+            ),
             feature(
                 "RUNTIME_MONITORING",
                 "ENABLED",
@@ -48,7 +57,10 @@ fn region(name: &str, detectors: Option<Vec<Detector>>) -> RegionDetectors {
         region: name.into(),
         opt_status: RegionOptStatus::EnabledByDefault,
         detectors,
-        administrator: Some(Administrator { account_id: "999999999999".into(), relationship_status: "Enabled".into() }),
+        administrator: Some(Administrator {
+            account_id: "999999999999".into(),
+            relationship_status: "Enabled".into(),
+        }),
         members: Some(vec![]),
         errors: vec![],
     }
@@ -76,7 +88,13 @@ fn a_fully_protected_managed_region_has_no_findings() {
 fn missing_and_suspended_detectors_are_high() {
     let mut suspended = all_on();
     suspended.status = "DISABLED".into();
-    let findings = check(Some("1"), &[region("us-west-2", Some(vec![])), region("eu-west-1", Some(vec![suspended]))]);
+    let findings = check(
+        Some("1"),
+        &[
+            region("us-west-2", Some(vec![])),
+            region("eu-west-1", Some(vec![suspended])),
+        ],
+    );
     assert_eq!(ids(&findings), ["detector-missing", "detector-suspended"]);
     assert!(findings.iter().all(|f| f.severity == Severity::High));
     assert_eq!(findings[0].title, "No GuardDuty detector in us-west-2");
@@ -130,7 +148,10 @@ fn runtime_monitoring_supersedes_the_legacy_eks_feature() {
     let mut d = all_on();
     set(&mut d, "RUNTIME_MONITORING", "DISABLED");
     let off: Vec<&str> = plans_off(&d).iter().map(|(c, _)| c.id).collect();
-    assert_eq!(off, ["runtime-monitoring-off", "eks-runtime-monitoring-off"]);
+    assert_eq!(
+        off,
+        ["runtime-monitoring-off", "eks-runtime-monitoring-off"]
+    );
 }
 
 #[test]
@@ -144,15 +165,26 @@ fn agent_management_is_checked_only_when_runtime_monitoring_is_on() {
         }
     }
     let off: Vec<&str> = plans_off(&d).iter().map(|(c, _)| c.id).collect();
-    assert_eq!(off, ["eks-runtime-monitoring-off", "ecs-runtime-monitoring-off", "ec2-runtime-monitoring-off"]);
+    assert_eq!(
+        off,
+        [
+            "eks-runtime-monitoring-off",
+            "ecs-runtime-monitoring-off",
+            "ec2-runtime-monitoring-off"
+        ]
+    );
     let severities: Vec<Severity> = plans_off(&d).iter().map(|(c, _)| c.severity).collect();
-    assert_eq!(severities, [Severity::High, Severity::Medium, Severity::Medium]);
+    assert_eq!(
+        severities,
+        [Severity::High, Severity::Medium, Severity::Medium]
+    );
 }
 
 #[test]
 fn features_not_offered_in_a_region_are_not_reported() {
     let mut d = all_on();
-    d.features.retain(|f| f.name != "RDS_LOGIN_EVENTS" && f.name != "LAMBDA_NETWORK_LOGS");
+    d.features
+        .retain(|f| f.name != "RDS_LOGIN_EVENTS" && f.name != "LAMBDA_NETWORK_LOGS");
     assert!(plans_off(&d).is_empty());
 }
 
@@ -173,13 +205,26 @@ fn older_responses_without_features_use_data_sources() {
 fn central_management_and_members() {
     let mut standalone = region("eu-west-1", Some(vec![all_on()]));
     standalone.administrator = None;
-    assert_eq!(ids(&check(None, &[standalone.clone()])), ["not-centrally-managed"]);
+    assert_eq!(
+        ids(&check(None, &[standalone.clone()])),
+        ["not-centrally-managed"]
+    );
     assert_eq!(NOT_CENTRALLY_MANAGED.severity, Severity::Low);
 
     // An administrator with members is centrally managed; a member not Enabled is medium.
     standalone.members = Some(vec![
-        Member { account_id: "111".into(), relationship_status: "Enabled".into(), detector_id: None, updated_at: None },
-        Member { account_id: "222".into(), relationship_status: "Removed".into(), detector_id: None, updated_at: None },
+        Member {
+            account_id: "111".into(),
+            relationship_status: "Enabled".into(),
+            detector_id: None,
+            updated_at: None,
+        },
+        Member {
+            account_id: "222".into(),
+            relationship_status: "Removed".into(),
+            detector_id: None,
+            updated_at: None,
+        },
     ]);
     let findings = check(None, &[standalone.clone()]);
     assert_eq!(ids(&findings), ["member-not-enabled"]);
@@ -188,7 +233,10 @@ fn central_management_and_members() {
 
     // An administrator relationship that is not Enabled does not count.
     let mut resigned = region("eu-west-1", Some(vec![all_on()]));
-    resigned.administrator = Some(Administrator { account_id: "9".into(), relationship_status: "Resigned".into() });
+    resigned.administrator = Some(Administrator {
+        account_id: "9".into(),
+        relationship_status: "Resigned".into(),
+    });
     assert_eq!(ids(&check(None, &[resigned])), ["not-centrally-managed"]);
 
     // When membership could not be read, nothing is claimed about it.
