@@ -46,7 +46,7 @@ pub struct GlobalArgs {
     pub concurrency: u16,
 
     /// Read collected data from this file (written by `gdaudit collect`) instead of AWS.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", id = "snapshot")]
     pub snapshot: Option<PathBuf>,
 
     /// Give up on one AWS call after this many seconds (retries included).
@@ -112,6 +112,8 @@ pub struct ReportArgs {
 pub enum Command {
     /// Is there an enabled detector, with its protection plans on, in every region?
     Detectors(DetectorsArgs),
+    /// Every change to GuardDuty's configuration recorded by CloudTrail: who, from where, what it means.
+    Changes(ChangesArgs),
     /// Collect everything the audits read into one snapshot file, for offline runs.
     Collect(CollectArgs),
     /// Print a shell completion script.
@@ -124,11 +126,73 @@ pub struct DetectorsArgs {
     pub report: ReportArgs,
 }
 
+/// The CloudTrail window and what to keep of it (shared by `changes` and `collect`).
+#[derive(Debug, Args, Clone)]
+pub struct WindowArgs {
+    /// Start of the window: a duration back from now (`30m`, `24h`, `7d`, `2w`) or an RFC 3339
+    /// time. Default: 7 days for the CloudTrail API; every record for --logs.
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+
+    /// End of the window (same forms as --since). Default: now.
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+
+    /// Also list GuardDuty calls that only read (severity info).
+    #[arg(long)]
+    pub include_read_only: bool,
+
+    /// Keep each whole CloudTrail record (in JSON output: `details.raw`).
+    #[arg(long)]
+    pub raw: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ChangesArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+
+    #[command(flatten)]
+    pub window: WindowArgs,
+
+    /// Read CloudTrail log files (.json, .json.gz, or directory trees as delivered to S3)
+    /// instead of calling the CloudTrail API.
+    #[arg(long, value_name = "PATH", num_args = 1.., conflicts_with = "snapshot")]
+    pub logs: Vec<PathBuf>,
+
+    /// Only these events (comma-separated or repeated), e.g. `DeleteDetector,UpdateDetector`.
+    #[arg(long = "event", value_name = "NAME", value_delimiter = ',')]
+    pub events: Vec<String>,
+
+    /// Only changes whose actor (ARN, role, session or user name) matches this glob (`*`, `?`).
+    #[arg(long, value_name = "PATTERN")]
+    pub actor: Option<String>,
+
+    /// Emit only changes not emitted by an earlier run with the same file (for cron jobs).
+    /// The file is replaced only after the output was written.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
+    /// With --state: how far before the previous run's end to read again, for events that
+    /// CloudTrail delivers late.
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "2h",
+        requires = "state"
+    )]
+    pub state_overlap: String,
+}
+
 #[derive(Debug, Args)]
 pub struct CollectArgs {
     /// Where to write the snapshot (JSON). `-` writes to stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
+
+    /// The CloudTrail window of the changes to store.
+    #[command(flatten)]
+    pub window: WindowArgs,
 }
 
 #[derive(Debug, Args)]

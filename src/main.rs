@@ -14,7 +14,11 @@ fn main() -> ExitCode {
         Err(err) => {
             // --help and --version are "errors" that exit 0; usage errors exit 2.
             let _ = err.print();
-            return ExitCode::from(if err.use_stderr() { Outcome::Usage as u8 } else { 0 });
+            return ExitCode::from(if err.use_stderr() {
+                Outcome::Usage as u8
+            } else {
+                0
+            });
         }
     };
     let color = commands::use_color(&cli.global);
@@ -23,12 +27,19 @@ fn main() -> ExitCode {
     let stderr = std::io::stderr();
     let mut out = stdout.lock();
     let mut err = stderr.lock();
-    let mut io = Io { stdout: &mut out, stderr: &mut err, color, quiet };
+    let mut io = Io {
+        stdout: &mut out,
+        stderr: &mut err,
+        color,
+        quiet,
+    };
     let result = commands::run(cli, &mut io);
     let flushed = out.flush();
     match (result, flushed) {
         // A reader that went away (`| head`) is not a failure.
-        (Err(RunError::Output(e)), _) | (Ok(_), Err(e)) if e.kind() == ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        (Err(RunError::Output(e)), _) | (Ok(_), Err(e)) if e.kind() == ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         (Ok(outcome), _) => ExitCode::from(outcome as u8),
         (Err(e), _) => {
             let _ = writeln!(err, "gdaudit: error: {e}");

@@ -1,6 +1,7 @@
 //! Collection from AWS: the only code that talks to AWS. Every call here is a read
 //! (List/Get/Describe/Lookup); `tests/read_only.rs` keeps it that way.
 
+pub mod cloudtrail;
 pub mod errors;
 pub mod guardduty;
 pub mod regions;

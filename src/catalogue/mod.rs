@@ -74,22 +74,37 @@ mod tests {
             let mut cells = line.splitn(3, ',');
             let name = cells.next().unwrap_or_default();
             let level = cells.next().unwrap_or_default();
-            let info = action(name).unwrap_or_else(|| panic!("{name} missing: run scripts/gen-catalogue"));
-            assert_eq!(format!("{:?}", info.access), level, "{name}: run scripts/gen-catalogue");
+            let info =
+                action(name).unwrap_or_else(|| panic!("{name} missing: run scripts/gen-catalogue"));
+            assert_eq!(
+                format!("{:?}", info.access),
+                level,
+                "{name}: run scripts/gen-catalogue"
+            );
             let types: Vec<String> = info
                 .resource_types
                 .iter()
                 .map(|(t, req)| format!("{t}{}", if *req { "*" } else { "" }))
                 .collect();
-            assert_eq!(types.join(";"), cells.next().unwrap_or_default(), "{name}: run scripts/gen-catalogue");
+            assert_eq!(
+                types.join(";"),
+                cells.next().unwrap_or_default(),
+                "{name}: run scripts/gen-catalogue"
+            );
         }
         assert_eq!(rows, ACTIONS.len(), "run scripts/gen-catalogue");
     }
 
     #[test]
     fn lookup_is_case_insensitive_and_prefix_tolerant() {
-        assert_eq!(action("guardduty:deletedetector").map(|a| a.name), Some("DeleteDetector"));
-        assert_eq!(action("ListDetectors").map(|a| a.access), Some(AccessLevel::List));
+        assert_eq!(
+            action("guardduty:deletedetector").map(|a| a.name),
+            Some("DeleteDetector")
+        );
+        assert_eq!(
+            action("ListDetectors").map(|a| a.access),
+            Some(AccessLevel::List)
+        );
         assert!(action("guardduty:Nope").is_none());
     }
 }

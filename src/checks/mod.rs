@@ -1,7 +1,9 @@
 //! Checks: pure, synchronous, deterministic functions from the model to findings.
 //! Every check is registered in [`CATALOGUE`] with a stable id and documented in docs/checks.md.
 
+pub mod changes;
 pub mod detectors;
+pub mod permissions;
 
 use crate::report::finding::Severity;
 
@@ -27,7 +29,7 @@ pub const DOCS_CHECKS_URL: &str = "docs/checks.md";
 
 /// Every check gdaudit has, in the order the docs list them.
 pub fn catalogue() -> Vec<&'static CheckInfo> {
-    detectors::CHECKS.iter().collect()
+    detectors::CHECKS.iter().chain(changes::CHECKS).collect()
 }
 
 /// Looks a check up by id.

@@ -1,8 +1,6 @@
 //! `gdaudit collect`: everything the audits read, as one snapshot file.
 
-use std::io::Write;
-
-use super::{Io, Needs, RunError, collect_live};
+use super::{Io, Needs, RunError, collect_live, write_atomically};
 use crate::cli::{CollectArgs, GlobalArgs};
 use crate::report::Outcome;
 
@@ -12,11 +10,20 @@ pub fn run(global: &GlobalArgs, args: &CollectArgs, io: &mut Io<'_>) -> Result<O
             "collect reads from AWS; it does not take --snapshot".into(),
         ));
     }
-    let snapshot = collect_live(global, Needs { detectors: true }, io)?;
+    let now = crate::model::cloudtrail::Timestamp::now();
+    let changes = super::changes::lookup_options(&args.window, now, None)?;
+    let snapshot = collect_live(
+        global,
+        Needs {
+            detectors: true,
+            changes: Some(changes),
+        },
+        io,
+    )?;
     let mut text = serde_json::to_vec_pretty(&snapshot).map_err(std::io::Error::from)?;
     text.push(b'\n');
     if args.output.as_os_str() == "-" {
-        io.stdout.write_all(&text)?;
+        std::io::Write::write_all(io.stdout, &text)?;
     } else {
         write_atomically(&args.output, &text)
             .map_err(|e| RunError::Usage(format!("cannot write {}: {e}", args.output.display())))?;
@@ -24,6 +31,12 @@ pub fn run(global: &GlobalArgs, args: &CollectArgs, io: &mut Io<'_>) -> Result<O
     let mut problems = 0;
     for region in snapshot.detectors.iter().flatten() {
         for error in crate::checks::detectors::region_errors(region) {
+            problems += 1;
+            io.note(&format!("incomplete: {}: {error}", region.region));
+        }
+    }
+    for region in snapshot.changes.iter().flat_map(|c| &c.regions) {
+        for error in &region.errors {
             problems += 1;
             io.note(&format!("incomplete: {}: {error}", region.region));
         }
@@ -45,28 +58,4 @@ pub fn run(global: &GlobalArgs, args: &CollectArgs, io: &mut Io<'_>) -> Result<O
     } else {
         Outcome::Clean
     })
-}
-
-/// Writes to a temporary file beside the target, then renames it into place, so a reader
-/// never sees half a snapshot.
-pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "snapshot".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

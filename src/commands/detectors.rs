@@ -12,7 +12,14 @@ pub fn run(
     args: &DetectorsArgs,
     io: &mut Io<'_>,
 ) -> Result<Outcome, RunError> {
-    let snapshot = acquire(global, Needs { detectors: true }, io)?;
+    let snapshot = acquire(
+        global,
+        Needs {
+            detectors: true,
+            changes: None,
+        },
+        io,
+    )?;
     let mut report = build_report(&snapshot);
     report.sort();
     // The table lists what is incomplete itself; machine formats get it on stderr too.

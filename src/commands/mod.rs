@@ -1,7 +1,10 @@
 //! Running a command: get the data (from AWS or a snapshot), run the checks, render.
 
+mod changes;
 mod collect;
 mod detectors;
+
+pub use changes::{ChangesSummary, parse_when};
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -72,6 +75,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<Outcome, RunError> {
             Ok(Outcome::Clean)
         }
         Command::Detectors(args) => detectors::run(&cli.global, args, io),
+        Command::Changes(args) => changes::run(&cli.global, args, io),
         Command::Collect(args) => collect::run(&cli.global, args, io),
     }
 }
@@ -113,9 +117,11 @@ pub fn load_snapshot(path: &Path) -> Result<Snapshot, RunError> {
 }
 
 /// What a live collection should gather.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Needs {
     pub detectors: bool,
+    /// GuardDuty events from CloudTrail LookupEvents, in this window.
+    pub changes: Option<aws::cloudtrail::LookupOptions>,
 }
 
 /// Collects a snapshot from AWS for the regions in scope.
@@ -162,11 +168,32 @@ pub fn collect_live(
                 error: region_list.error.clone(),
             }),
             detectors: None,
+            changes: None,
         };
-        if needs.detectors {
-            let concurrency = usize::from(global.concurrency);
-            snapshot.detectors = Some(aws::guardduty::collect_regions(&config, &in_scope, concurrency).await);
-        }
+        let concurrency = usize::from(global.concurrency);
+        let names: Vec<String> = in_scope.iter().filter(|r| r.opt_status.is_enabled()).map(|r| r.name.clone()).collect();
+        let detectors = async {
+            if needs.detectors {
+                Some(aws::guardduty::collect_regions(&config, &in_scope, concurrency).await)
+            } else {
+                None
+            }
+        };
+        let changes = async {
+            match &needs.changes {
+                Some(opts) => Some(crate::model::changes::ChangesData {
+                    since: opts.since,
+                    until: opts.until,
+                    include_read_only: opts.include_read_only,
+                    regions: aws::cloudtrail::lookup_regions(&config, &names, concurrency, opts).await,
+                }),
+                None => None,
+            }
+        };
+        // The audits share one collection pass and run at the same time.
+        let (detectors, changes) = tokio::join!(detectors, changes);
+        snapshot.detectors = detectors;
+        snapshot.changes = changes;
         Ok(snapshot)
     })
 }
@@ -187,6 +214,11 @@ pub fn acquire(global: &GlobalArgs, needs: Needs, io: &mut Io<'_>) -> Result<Sna
         if let Some(detectors) = &mut snapshot.detectors {
             detectors.retain(|d| in_scope.iter().any(|r| r.name == d.region));
         }
+        if let Some(changes) = &mut snapshot.changes {
+            changes
+                .regions
+                .retain(|d| in_scope.iter().any(|r| r.name == d.region));
+        }
     }
     if needs.detectors && snapshot.detectors.is_none() {
         return Err(RunError::Usage(format!(
@@ -194,5 +226,35 @@ pub fn acquire(global: &GlobalArgs, needs: Needs, io: &mut Io<'_>) -> Result<Sna
             path.display()
         )));
     }
+    if needs.changes.is_some() && snapshot.changes.is_none() {
+        return Err(RunError::Usage(format!(
+            "snapshot {} holds no CloudTrail events: collect it with `gdaudit collect`",
+            path.display()
+        )));
+    }
     Ok(snapshot)
+}
+
+/// Writes to a temporary file beside the target, then renames it into place, so a reader
+/// never sees half a snapshot.
+pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "snapshot".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }

@@ -1,13 +1,15 @@
 //! Plain serde types of what was collected. Together they are the snapshot file format.
 
+pub mod changes;
+pub mod cloudtrail;
 pub mod detectors;
+pub mod iam;
 pub mod regions;
 
 use serde::{Deserialize, Serialize};
 
 pub use detectors::{
-    AdditionalConfiguration, Administrator, DataSources, Detector, Feature, Member,
-    RegionDetectors,
+    AdditionalConfiguration, Administrator, DataSources, Detector, Feature, Member, RegionDetectors,
 };
 pub use regions::{CollectError, ErrorKind, RegionInfo, RegionList, RegionOptStatus, RegionSource};
 
@@ -32,6 +34,9 @@ pub struct Snapshot {
     /// Detector data per region (`gdaudit detectors`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detectors: Option<Vec<RegionDetectors>>,
+    /// GuardDuty changes read from CloudTrail LookupEvents (`gdaudit changes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<changes::ChangesData>,
 }
 
 /// The audited account as far as it is known.

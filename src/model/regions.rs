@@ -45,7 +45,13 @@ pub struct CollectError {
 
 impl std::fmt::Display for CollectError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({}): {}", self.operation, self.kind.as_str(), self.message)
+        write!(
+            f,
+            "{} ({}): {}",
+            self.operation,
+            self.kind.as_str(),
+            self.message
+        )
     }
 }
 

@@ -23,6 +23,8 @@ struct Document<'a> {
     summary: Summary<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     detectors: Option<&'a [DetectorRow]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changes: Option<&'a crate::commands::ChangesSummary>,
 }
 
 #[derive(Serialize)]
@@ -192,6 +194,11 @@ fn document(report: &Report) -> Document<'_> {
         },
         detectors: match &report.inventory {
             Inventory::Detectors(rows) => Some(rows),
+            _ => None,
+        },
+        changes: match &report.inventory {
+            Inventory::Changes(summary) => Some(summary),
+            _ => None,
         },
     }
 }

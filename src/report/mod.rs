@@ -53,6 +53,7 @@ pub struct Report {
 #[derive(Debug, Clone)]
 pub enum Inventory {
     Detectors(Vec<json::DetectorRow>),
+    Changes(crate::commands::ChangesSummary),
 }
 
 impl Report {

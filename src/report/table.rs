@@ -49,10 +49,11 @@ fn state_cell(state: &str, color: bool) -> Cell {
 }
 
 pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
-    let account = report.account.as_deref().map(clean);
-    writeln!(out, "Account {}", account.as_deref().unwrap_or("(unknown)"))?;
     match &report.inventory {
+        Inventory::Changes(summary) => return render_changes(report, summary, color, out),
         Inventory::Detectors(rows) => {
+            let account = report.account.as_deref().map(clean);
+            writeln!(out, "Account {}", account.as_deref().unwrap_or("(unknown)"))?;
             let mut table = new_table(color);
             table.set_header([
                 "Region",
@@ -147,6 +148,135 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
             format!(" ({})", counts.join(", "))
         },
     )?;
+    if !report.incomplete.is_empty() {
+        writeln!(
+            out,
+            "INCOMPLETE: {} thing(s) could not be checked:",
+            report.incomplete.len()
+        )?;
+        for reason in &report.incomplete {
+            writeln!(out, "  - {}", clean(reason))?;
+        }
+    }
+    Ok(())
+}
+
+/// A text cell from a finding's details (absent or null: `-`).
+fn detail<'a>(details: &'a serde_json::Value, path: &[&str]) -> std::borrow::Cow<'a, str> {
+    let mut value = details;
+    for key in path {
+        value = &value[*key];
+    }
+    match value {
+        serde_json::Value::String(s) => clean(s),
+        serde_json::Value::Null => std::borrow::Cow::Borrowed("-"),
+        other => std::borrow::Cow::Owned(clean(&other.to_string()).into_owned()),
+    }
+}
+
+/// `gdaudit changes`: one row per change, oldest first.
+fn render_changes(
+    report: &Report,
+    summary: &crate::commands::ChangesSummary,
+    color: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let window = match summary.since {
+        Some(since) => format!("{since} to {}", summary.until),
+        None => format!("up to {}", summary.until),
+    };
+    writeln!(
+        out,
+        "GuardDuty changes, {window} (source: {})",
+        summary.source
+    )?;
+    if report.findings.is_empty() {
+        writeln!(out, "\nNo changes.")?;
+    } else {
+        let mut table = new_table(color);
+        table.set_header([
+            "Time",
+            "Account",
+            "Region",
+            "Event",
+            "Outcome",
+            "Actor",
+            "Source IP",
+            "User agent",
+            "Resource",
+            "Meaning",
+            "Severity",
+            "Event id",
+        ]);
+        for f in &report.findings {
+            let d = &f.details;
+            let mut actor = detail(d, &["actor", "arn"]).into_owned();
+            if let (serde_json::Value::String(role), session) =
+                (&d["actor"]["role"], &d["actor"]["session"])
+            {
+                actor = format!(
+                    "{actor}\n(role {}{})",
+                    clean(role),
+                    match session {
+                        serde_json::Value::String(s) => format!(", session {}", clean(s)),
+                        _ => String::new(),
+                    }
+                );
+            }
+            let outcome = match (&d["outcome"], &d["error_code"]) {
+                (serde_json::Value::String(o), serde_json::Value::String(code))
+                    if o == "failed" =>
+                {
+                    format!("failed ({})", clean(code))
+                }
+                (o, _) => detail(o, &[]).into_owned(),
+            };
+            table.add_row(vec![
+                Cell::new(detail(d, &["event_time"])),
+                Cell::new(clean(f.account.as_deref().unwrap_or("-"))),
+                Cell::new(clean(f.region.as_deref().unwrap_or("-"))),
+                Cell::new(detail(d, &["event_name"])),
+                Cell::new(outcome),
+                Cell::new(actor),
+                Cell::new(detail(d, &["source_ip"])),
+                Cell::new(detail(d, &["user_agent"])),
+                Cell::new(clean(&f.resource)),
+                Cell::new(clean(&f.title)),
+                severity_cell(f.severity, color),
+                Cell::new(detail(d, &["event_id"])),
+            ]);
+        }
+        writeln!(out, "{table}")?;
+    }
+    let counts: Vec<String> = Severity::ALL
+        .iter()
+        .map(|s| (s, report.count(*s)))
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
+    writeln!(
+        out,
+        "\nSummary: {} change{}{}{}",
+        report.findings.len(),
+        if report.findings.len() == 1 { "" } else { "s" },
+        if counts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", counts.join(", "))
+        },
+        if summary.already_emitted > 0 {
+            format!(
+                "; {} already emitted by an earlier run",
+                summary.already_emitted
+            )
+        } else {
+            String::new()
+        },
+    )?;
+    write_incomplete(report, out)
+}
+
+fn write_incomplete(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     if !report.incomplete.is_empty() {
         writeln!(
             out,

@@ -1,0 +1,307 @@
+//! Permissions check: users and roles that are not privileged but hold GuardDuty change actions.
+
+use serde_json::{Value, json};
+
+use super::CheckInfo;
+use crate::iam::{ActionVerdict, Decision, Evaluation, PrincipalVerdict};
+use crate::report::finding::{Finding, Severity, fingerprint};
+
+pub const NON_PRIVILEGED_WRITE_ACCESS: CheckInfo = CheckInfo {
+    id: "non-privileged-write-access",
+    severity: Severity::High,
+    title: "A non-privileged user or role can change GuardDuty",
+    remediation: "Remove the GuardDuty write actions from the policies listed in `granted_by` (or deny them, \
+                  or cap them with a permissions boundary), keeping them only for the security team's roles; \
+                  if this principal is meant to manage GuardDuty, pass its ARN with `--privileged`. \
+                  `gdaudit permissions explain PRINCIPAL` shows every statement involved.",
+};
+
+/// Every check this module runs, for the registry.
+pub static CHECKS: &[CheckInfo] = &[NON_PRIVILEGED_WRITE_ACCESS];
+
+/// Actions whose unconditional grant makes a finding high: they delete or disable detectors,
+/// protection plans, members, detections or the findings export, or hide findings (trusted IP
+/// and entity lists, suppression filters). Deleting a trusted list or a filter only brings
+/// findings back, and adding a threat list or a member adds detection, so those stay medium.
+pub const HIGH_RISK_ACTIONS: &[&str] = &[
+    // Detectors and their features.
+    "DeleteDetector",
+    "UpdateDetector",
+    "UpdateMalwareScanSettings",
+    "DeleteMalwareProtectionPlan",
+    "UpdateMalwareProtectionPlan",
+    // Members and the organization.
+    "UpdateMemberDetectors",
+    "DeleteMembers",
+    "DisassociateMembers",
+    "StopMonitoringMembers",
+    "DisassociateFromAdministratorAccount",
+    "DisassociateFromMasterAccount",
+    "DisableOrganizationAdminAccount",
+    "UpdateOrganizationConfiguration",
+    // The findings export.
+    "DeletePublishingDestination",
+    "UpdatePublishingDestination",
+    // Hiding findings: trusted lists and suppression filters.
+    "CreateIPSet",
+    "UpdateIPSet",
+    "CreateTrustedEntitySet",
+    "UpdateTrustedEntitySet",
+    "CreateFilter",
+    "UpdateFilter",
+    // Removing or neutering detections: threat lists and custom detection rules.
+    "DeleteThreatIntelSet",
+    "UpdateThreatIntelSet",
+    "DeleteThreatEntitySet",
+    "UpdateThreatEntitySet",
+    "DeleteCustomDetectionRuleAssociation",
+    "UpdateCustomDetectionRuleAssociation",
+    "DeleteCustomDetectionRuleOrgConfiguration",
+    "UpdateCustomDetectionRuleOrgConfiguration",
+];
+
+/// True for an action (with or without `guardduty:`) in [`HIGH_RISK_ACTIONS`].
+pub fn is_high_risk(action: &str) -> bool {
+    let bare = action.strip_prefix("guardduty:").unwrap_or(action);
+    HIGH_RISK_ACTIONS
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case(bare))
+}
+
+/// One finding per non-privileged user or role holding at least one GuardDuty change action,
+/// ordered by principal ARN.
+pub fn findings(eval: &Evaluation) -> Vec<Finding> {
+    let mut out: Vec<Finding> = eval
+        .principals
+        .iter()
+        .filter(|p| p.privileged.is_none())
+        .filter_map(|p| finding(eval.account_id.as_deref(), p))
+        .collect();
+    out.sort_by(|a, b| a.resource.cmp(&b.resource));
+    out
+}
+
+fn finding(account: Option<&str>, principal: &PrincipalVerdict) -> Option<Finding> {
+    let held: Vec<&ActionVerdict> = principal.held_actions().collect();
+    if held.is_empty() {
+        return None;
+    }
+    let severity = severity(&held);
+    let high_risk: Vec<&str> = held
+        .iter()
+        .filter(|a| a.decision == Decision::Allowed && is_high_risk(a.action))
+        .map(|a| a.action)
+        .collect();
+    let check = &NON_PRIVILEGED_WRITE_ACCESS;
+    let kind = principal.kind.as_str();
+    let count = held.len();
+    let plural = if count == 1 { "" } else { "s" };
+    let conditional = if severity == Severity::Low {
+        " under a condition"
+    } else {
+        ""
+    };
+    Some(Finding {
+        check: check.id.to_owned(),
+        severity,
+        title: format!(
+            "{kind} {} can change GuardDuty{conditional} ({count} write action{plural})",
+            principal.name
+        ),
+        account: account.map(str::to_owned),
+        region: None,
+        resource: principal.arn.clone(),
+        fingerprint: fingerprint(check.id, account, None, &principal.arn, ""),
+        details: json!({
+            "principal_type": kind,
+            "actions": action_details(&held),
+            "high_risk_actions": high_risk,
+        }),
+        remediation: check.remediation.to_owned(),
+    })
+}
+
+/// `details.actions`: one object per action held.
+fn action_details(held: &[&ActionVerdict]) -> Vec<Value> {
+    held.iter()
+        .map(|a| {
+            json!({
+                "action": a.action,
+                "conditional": a.conditional,
+                "resource_scoped": a.resource_scoped,
+                "condition_keys": a.condition_keys,
+                "granted_by": a.granted_by.iter().map(|g| json!({
+                    "policy": g.policy,
+                    "statement": g.statement,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}
+
+/// High: a high-risk action held without condition. Medium: any other action held without
+/// condition. Low: every action held only under a condition.
+fn severity(held: &[&ActionVerdict]) -> Severity {
+    let unconditional = || held.iter().filter(|a| a.decision == Decision::Allowed);
+    if unconditional().any(|a| is_high_risk(a.action)) {
+        Severity::High
+    } else if unconditional().next().is_some() {
+        Severity::Medium
+    } else {
+        Severity::Low
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue;
+    use crate::iam::{EvalOptions, evaluate};
+    use crate::model::iam::{AuthorizationDetails, InlinePolicy, PolicyDocument, UserDetail};
+
+    fn user(name: &str, documents: &[&str]) -> UserDetail {
+        UserDetail {
+            user_name: name.to_owned(),
+            arn: format!("arn:aws:iam::111122223333:user/{name}"),
+            user_policy_list: documents
+                .iter()
+                .enumerate()
+                .map(|(i, d)| InlinePolicy {
+                    policy_name: format!("p{i}"),
+                    policy_document: PolicyDocument::from_json_text(*d),
+                })
+                .collect(),
+            ..UserDetail::default()
+        }
+    }
+
+    fn run(users: Vec<UserDetail>, globs: &[&str]) -> Vec<Finding> {
+        let details = AuthorizationDetails {
+            users,
+            ..AuthorizationDetails::default()
+        };
+        let opts = EvalOptions {
+            privileged_globs: globs.iter().map(|g| (*g).to_owned()).collect(),
+            ..EvalOptions::default()
+        };
+        findings(&evaluate(&details, &opts))
+    }
+
+    #[test]
+    fn high_risk_names_are_real_change_actions() {
+        for name in HIGH_RISK_ACTIONS {
+            let info = catalogue::action(name).unwrap_or_else(|| panic!("{name} unknown"));
+            assert!(info.access.is_change(), "{name}");
+        }
+    }
+
+    #[test]
+    fn severity_follows_the_most_dangerous_unconditional_action() {
+        let found = run(
+            vec![
+                user(
+                    "deleter",
+                    &[
+                        r#"{"Statement":{"Effect":"Allow","Action":"guardduty:DeleteDetector","Resource":"*"}}"#,
+                    ],
+                ),
+                user(
+                    "archiver",
+                    &[
+                        r#"{"Statement":{"Effect":"Allow","Action":"guardduty:ArchiveFindings","Resource":"*"}}"#,
+                    ],
+                ),
+                user(
+                    "mfa",
+                    &[
+                        r#"{"Statement":{"Effect":"Allow","Action":"guardduty:DeleteDetector","Resource":"*",
+                        "Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}}"#,
+                    ],
+                ),
+                user(
+                    "reader",
+                    &[
+                        r#"{"Statement":{"Effect":"Allow","Action":"guardduty:Get*","Resource":"*"}}"#,
+                    ],
+                ),
+            ],
+            &[],
+        );
+        let by_name: Vec<(&str, Severity)> = found
+            .iter()
+            .map(|f| (f.resource.rsplit('/').next().unwrap_or(""), f.severity))
+            .collect();
+        assert_eq!(
+            by_name,
+            vec![
+                ("archiver", Severity::Medium),
+                ("deleter", Severity::High),
+                ("mfa", Severity::Low)
+            ]
+        );
+        let mfa = &found[2];
+        assert_eq!(mfa.details["actions"][0]["conditional"], true);
+        assert_eq!(
+            mfa.details["actions"][0]["condition_keys"][0],
+            "aws:MultiFactorAuthPresent"
+        );
+    }
+
+    #[test]
+    fn finding_shape_and_fingerprint() {
+        let found = run(
+            vec![user(
+                "dev",
+                &[
+                    r#"{"Statement":{"Sid":"GD","Effect":"Allow","Action":"guardduty:CreateFilter","Resource":"*"}}"#,
+                ],
+            )],
+            &[],
+        );
+        assert_eq!(found.len(), 1);
+        let f = &found[0];
+        assert_eq!(f.check, "non-privileged-write-access");
+        assert_eq!(f.account.as_deref(), Some("111122223333"));
+        assert_eq!(f.region, None);
+        assert_eq!(
+            f.fingerprint,
+            fingerprint(
+                "non-privileged-write-access",
+                Some("111122223333"),
+                None,
+                "arn:aws:iam::111122223333:user/dev",
+                ""
+            )
+        );
+        assert_eq!(
+            f.details,
+            json!({
+                "principal_type": "user",
+                "actions": [{
+                    "action": "guardduty:CreateFilter",
+                    "conditional": false,
+                    "resource_scoped": false,
+                    "condition_keys": [],
+                    "granted_by": [{"policy": "inline/user/dev/p0", "statement": "GD"}],
+                }],
+                "high_risk_actions": ["guardduty:CreateFilter"],
+            })
+        );
+    }
+
+    #[test]
+    fn privileged_principals_get_no_finding() {
+        let admin = r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#;
+        let gd = r#"{"Statement":{"Effect":"Allow","Action":"guardduty:*","Resource":"*"}}"#;
+        let found = run(
+            vec![
+                user("root-like", &[admin]),
+                user("sec", &[gd]),
+                user("dev", &[gd]),
+            ],
+            &["arn:aws:iam::*:user/sec"],
+        );
+        let names: Vec<&str> = found.iter().map(|f| f.resource.as_str()).collect();
+        assert_eq!(names, vec!["arn:aws:iam::111122223333:user/dev"]);
+    }
+}

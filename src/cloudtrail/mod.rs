@@ -1,0 +1,14 @@
+//! CloudTrail log files as delivered to S3 (`--logs`): find them, read them on every core,
+//! and keep the GuardDuty events, sorted and de-duplicated.
+//!
+//! Collection, not judgement: what the events mean is `checks::changes`'s business.
+
+mod file;
+mod logs;
+mod split;
+mod walk;
+
+pub use logs::{LogProblem, LogRead, LogReadOptions, read_logs};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,468 @@
+//! Evaluation: every policy compiled once, then combined per user and role (identity policies,
+//! permissions boundary, SCP levels) into verdicts.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::compile::{CompileCache, CompiledPolicy, Job, compile_job, managed_job};
+use super::decide::{Layers, Source};
+use super::resources::{ActionMask, ActionTable, ResourceModel, action_table};
+use super::verdict::{
+    ActionVerdict, Decision, EvalOptions, Evaluation, PrincipalKind, PrincipalVerdict,
+    PrivilegeReason, Verdict,
+};
+use super::{Label, Problem, ProblemKind, glob, parallel_map, parallel_map_with};
+use crate::model::iam::{AuthorizationDetails, InlinePolicy, ManagedPolicyDetail, PolicyDocument};
+
+/// Evaluates every user and role of the export.
+pub fn evaluate(details: &AuthorizationDetails, opts: &EvalOptions) -> Evaluation {
+    let ctx = Context::build(details, opts);
+    let principals = parallel_map(&ctx.principals, |plan| ctx.verdict(plan));
+    Evaluation {
+        account_id: ctx.account_id.clone(),
+        principals,
+        service_linked_roles_skipped: ctx.service_linked_roles_skipped,
+        problems: ctx.problems,
+    }
+}
+
+/// How a principal's permissions boundary stands.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Boundary {
+    None,
+    /// Compiled policy id.
+    Known(usize),
+    /// Named but not in the export (or unreadable): not taken to deny anything.
+    Unknown,
+}
+
+/// One user or role, resolved to compiled policy ids.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan<'a> {
+    pub kind: PrincipalKind,
+    pub name: &'a str,
+    pub arn: &'a str,
+    /// Policy id and, for group policies, the group's name.
+    pub identity: Vec<(usize, Option<&'a str>)>,
+    pub boundary: Boundary,
+}
+
+/// Everything compiled for one evaluation.
+pub(crate) struct Context<'a> {
+    pub account_id: Option<String>,
+    pub table: &'static ActionTable,
+    pub resources: ResourceModel,
+    pub policies: Vec<CompiledPolicy>,
+    /// The document behind each compiled policy, for explanations.
+    pub documents: Vec<Option<&'a PolicyDocument>>,
+    pub principals: Vec<Plan<'a>>,
+    pub scp_levels: Vec<Vec<usize>>,
+    pub globs: Vec<Vec<u8>>,
+    pub glob_text: &'a [String],
+    pub service_linked_roles_skipped: usize,
+    pub problems: Vec<Problem>,
+}
+
+/// Collects the documents to compile while resolving each principal's policies.
+struct Builder<'a> {
+    jobs: Vec<Job<'a>>,
+    managed_index: HashMap<&'a str, &'a ManagedPolicyDetail>,
+    managed_ids: HashMap<&'a str, usize>,
+    /// Attached but absent: ARN, first principal, how many principals.
+    missing: Vec<(&'a str, &'a str, usize)>,
+    missing_index: HashMap<&'a str, usize>,
+    problems: Vec<Problem>,
+}
+
+impl<'a> Builder<'a> {
+    /// The id of a managed policy, compiled once on first use.
+    fn managed(&mut self, arn: &'a str, principal: &'a str) -> Option<usize> {
+        if let Some(&id) = self.managed_ids.get(arn) {
+            return Some(id);
+        }
+        let Some(policy) = self.managed_index.get(arn).copied() else {
+            match self.missing_index.get(arn) {
+                Some(&i) => self.missing[i].2 += 1,
+                None => {
+                    self.missing_index.insert(arn, self.missing.len());
+                    self.missing.push((arn, principal, 1));
+                }
+            }
+            return None;
+        };
+        let id = self.jobs.len();
+        self.jobs.push(managed_job(policy));
+        self.managed_ids.insert(arn, id);
+        Some(id)
+    }
+
+    fn inline(&mut self, kind: &str, owner: &str, arn: &str, policy: &'a InlinePolicy) -> usize {
+        self.jobs.push(Job {
+            label: Label::from(format!("inline/{kind}/{owner}/{}", policy.policy_name)),
+            document: Some(&policy.policy_document),
+            location: arn.to_owned(),
+            missing: None,
+        });
+        self.jobs.len() - 1
+    }
+
+    fn attached(
+        &mut self,
+        attached: &'a [crate::model::iam::AttachedPolicy],
+        principal: &'a str,
+    ) -> Vec<usize> {
+        attached
+            .iter()
+            .filter_map(|a| self.managed(&a.policy_arn, principal))
+            .collect()
+    }
+
+    fn boundary(
+        &mut self,
+        boundary: Option<&'a crate::model::iam::PermissionsBoundary>,
+        principal: &'a str,
+    ) -> Boundary {
+        let Some(b) = boundary else {
+            return Boundary::None;
+        };
+        if let Some(id) = self.managed_ids.get(b.permissions_boundary_arn.as_str()) {
+            return Boundary::Known(*id);
+        }
+        if let Some(policy) = self
+            .managed_index
+            .get(b.permissions_boundary_arn.as_str())
+            .copied()
+        {
+            let id = self.jobs.len();
+            self.jobs.push(managed_job(policy));
+            self.managed_ids.insert(&b.permissions_boundary_arn, id);
+            return Boundary::Known(id);
+        }
+        self.problems.push(Problem {
+            kind: ProblemKind::MissingBoundary,
+            policy: Some(b.permissions_boundary_arn.clone()),
+            location: Some(principal.to_owned()),
+            message: "permissions boundary not in the export; not taken to deny anything"
+                .to_owned(),
+        });
+        Boundary::Unknown
+    }
+}
+
+impl<'a> Context<'a> {
+    pub fn build(details: &'a AuthorizationDetails, opts: &'a EvalOptions) -> Self {
+        let (partition, account_id) = account_of(details);
+        let table = action_table();
+        let resources = ResourceModel::new(partition.as_deref(), account_id.as_deref());
+        let mut b = Builder {
+            jobs: Vec::new(),
+            // The first of two entries with one ARN wins, as in the export's order.
+            managed_index: details
+                .policies
+                .iter()
+                .rev()
+                .map(|p| (p.arn.as_str(), p))
+                .collect(),
+            managed_ids: HashMap::new(),
+            missing: Vec::new(),
+            missing_index: HashMap::new(),
+            problems: Vec::new(),
+        };
+
+        // Groups: their policies are shared by their members.
+        let mut group_policies: HashMap<&str, Vec<usize>> = HashMap::new();
+        for group in &details.groups {
+            let mut ids = Vec::new();
+            for p in &group.group_policy_list {
+                ids.push(b.inline("group", &group.group_name, &group.arn, p));
+            }
+            ids.extend(b.attached(&group.attached_managed_policies, &group.arn));
+            group_policies.entry(&group.group_name).or_insert(ids);
+        }
+
+        let mut principals = Vec::with_capacity(details.users.len() + details.roles.len());
+        for user in &details.users {
+            let mut identity = Vec::new();
+            for p in &user.user_policy_list {
+                identity.push((b.inline("user", &user.user_name, &user.arn, p), None));
+            }
+            let attached = b.attached(&user.attached_managed_policies, &user.arn);
+            identity.extend(attached.into_iter().map(|id| (id, None)));
+            for group in &user.group_list {
+                match group_policies.get(group.as_str()) {
+                    Some(ids) => identity.extend(ids.iter().map(|&id| (id, Some(group.as_str())))),
+                    None => b.problems.push(Problem {
+                        kind: ProblemKind::MissingGroup,
+                        policy: None,
+                        location: Some(user.arn.clone()),
+                        message: format!(
+                            "group {group} is not in the export; its policies are not counted"
+                        ),
+                    }),
+                }
+            }
+            let boundary = b.boundary(user.permissions_boundary.as_ref(), &user.arn);
+            principals.push(Plan {
+                kind: PrincipalKind::User,
+                name: &user.user_name,
+                arn: &user.arn,
+                identity: dedup_ids(identity),
+                boundary,
+            });
+        }
+        let mut service_linked_roles_skipped = 0;
+        for role in &details.roles {
+            if role.is_service_linked() {
+                service_linked_roles_skipped += 1;
+                continue;
+            }
+            let mut identity = Vec::new();
+            for p in &role.role_policy_list {
+                identity.push((b.inline("role", &role.role_name, &role.arn, p), None));
+            }
+            let attached = b.attached(&role.attached_managed_policies, &role.arn);
+            identity.extend(attached.into_iter().map(|id| (id, None)));
+            let boundary = b.boundary(role.permissions_boundary.as_ref(), &role.arn);
+            principals.push(Plan {
+                kind: PrincipalKind::Role,
+                name: &role.role_name,
+                arn: &role.arn,
+                identity: dedup_ids(identity),
+                boundary,
+            });
+        }
+        for &(arn, principal, count) in &b.missing {
+            let others = match count {
+                1 => String::new(),
+                n => format!(" and {} more", n - 1),
+            };
+            b.problems.push(Problem {
+                kind: ProblemKind::MissingPolicy,
+                policy: Some(arn.to_owned()),
+                location: Some(format!("{principal}{others}")),
+                message: "attached managed policy not in the export; not counted".to_owned(),
+            });
+        }
+
+        let mut scp_levels = Vec::with_capacity(opts.scps.len());
+        for (level, scps) in opts.scps.iter().enumerate() {
+            let mut ids = Vec::new();
+            for scp in scps {
+                ids.push(b.jobs.len());
+                b.jobs.push(Job {
+                    label: Label::from(format!("scp/{level}/{}", scp.name)),
+                    document: Some(&scp.document),
+                    location: format!("SCP level {level}"),
+                    missing: None,
+                });
+            }
+            scp_levels.push(ids);
+        }
+
+        let mut problems = b.problems;
+        let documents = b.jobs.iter().map(|j| j.document).collect();
+        let compiled = parallel_map_with(&b.jobs, CompileCache::default, |cache, job| {
+            compile_job(job, table, &resources, cache)
+        });
+        let mut policies = Vec::with_capacity(compiled.len());
+        for (policy, mut job_problems) in compiled {
+            policies.push(policy);
+            problems.append(&mut job_problems);
+        }
+        // An unreadable boundary is treated like a missing one.
+        for plan in &mut principals {
+            if let Boundary::Known(id) = plan.boundary
+                && policies[id].effects.is_none()
+            {
+                plan.boundary = Boundary::Unknown;
+            }
+        }
+
+        Context {
+            account_id,
+            table,
+            resources,
+            policies,
+            documents,
+            principals,
+            scp_levels,
+            globs: opts
+                .privileged_globs
+                .iter()
+                .map(|g| g.as_bytes().to_vec())
+                .collect(),
+            glob_text: &opts.privileged_globs,
+            service_linked_roles_skipped,
+            problems,
+        }
+    }
+
+    pub fn layers(&self, plan: &Plan<'a>) -> Layers<'_> {
+        let source = |id: usize, via: Option<&'a str>| Source {
+            id,
+            policy: &self.policies[id],
+            via,
+        };
+        Layers {
+            identity: plan
+                .identity
+                .iter()
+                .map(|&(id, via)| source(id, via))
+                .collect(),
+            boundary: match plan.boundary {
+                Boundary::Known(id) => Some(source(id, None)),
+                Boundary::None | Boundary::Unknown => None,
+            },
+            scps: self
+                .scp_levels
+                .iter()
+                .enumerate()
+                .map(|(level, ids)| {
+                    let readable = ids
+                        .iter()
+                        .filter(|&&id| self.policies[id].effects.is_some())
+                        .map(|&id| source(id, None))
+                        .collect::<Vec<_>>();
+                    (level, readable)
+                })
+                .filter(|(_, readable)| !readable.is_empty())
+                .collect(),
+        }
+    }
+
+    pub fn verdict(&self, plan: &Plan<'a>) -> PrincipalVerdict {
+        let layers = self.layers(plan);
+        let granted: ActionMask = layers
+            .identity
+            .iter()
+            .filter_map(|s| s.policy.effects.as_ref())
+            .fold(0, |mask, e| mask | e.allow_mask);
+        let mut actions = Vec::new();
+        let mut distinct: Vec<Arc<Verdict>> = Vec::new();
+        for action in (0..self.table.full.len()).filter(|i| granted & (1 << i) != 0) {
+            let verdict = layers.decide(action).verdict();
+            let shared = match distinct.iter().find(|v| ***v == verdict) {
+                Some(v) => Arc::clone(v),
+                None => {
+                    let v = Arc::new(verdict);
+                    distinct.push(Arc::clone(&v));
+                    v
+                }
+            };
+            actions.push(ActionVerdict {
+                action: self.table.full[action].as_str(),
+                verdict: shared,
+            });
+        }
+        let privileged = self.privilege(plan, &layers, &actions);
+        PrincipalVerdict {
+            arn: plan.arn.to_owned(),
+            name: plan.name.to_owned(),
+            kind: plan.kind,
+            privileged,
+            actions,
+        }
+    }
+
+    pub fn privilege(
+        &self,
+        plan: &Plan<'a>,
+        layers: &Layers<'_>,
+        verdicts: &[ActionVerdict],
+    ) -> Option<PrivilegeReason> {
+        let everything = |s: &Source<'_>| {
+            s.policy
+                .effects
+                .as_ref()
+                .is_some_and(|e| e.allows_everything)
+        };
+        let readable = layers.identity.iter().all(|s| s.policy.effects.is_some());
+        let administrator = readable
+            && layers.identity.iter().any(everything)
+            && layers.boundary.as_ref().is_none_or(everything)
+            && layers
+                .scps
+                .iter()
+                .all(|(_, level)| level.iter().any(everything))
+            && verdicts.len() == self.table.full.len()
+            && verdicts
+                .iter()
+                .all(|v| v.decision == Decision::Allowed && !v.resource_scoped);
+        if administrator {
+            return Some(PrivilegeReason::Administrator);
+        }
+        self.globs
+            .iter()
+            .zip(self.glob_text)
+            .find(|(g, _)| glob::matches(g, plan.arn.as_bytes()))
+            .map(|(_, text)| PrivilegeReason::MatchesGlob { glob: text.clone() })
+    }
+
+    /// Finds a user or role by ARN or name (exact, then case-insensitive).
+    pub fn find(&self, key: &str) -> Result<&Plan<'a>, Vec<&Plan<'a>>> {
+        let exact: Vec<&Plan<'a>> = self
+            .principals
+            .iter()
+            .filter(|p| p.arn == key || p.name == key)
+            .collect();
+        let found = if exact.is_empty() {
+            self.principals
+                .iter()
+                .filter(|p| p.arn.eq_ignore_ascii_case(key) || p.name.eq_ignore_ascii_case(key))
+                .collect()
+        } else {
+            exact
+        };
+        match found.as_slice() {
+            [one] => Ok(one),
+            _ => Err(found),
+        }
+    }
+}
+
+fn dedup_ids<'a>(ids: Vec<(usize, Option<&'a str>)>) -> Vec<(usize, Option<&'a str>)> {
+    let mut out: Vec<(usize, Option<&'a str>)> = Vec::with_capacity(ids.len());
+    for (id, via) in ids {
+        if !out.iter().any(|(seen, _)| *seen == id) {
+            out.push((id, via));
+        }
+    }
+    out
+}
+
+/// The partition and 12-digit account most of the export's users, groups, roles and customer
+/// managed policies belong to.
+pub(crate) fn account_of(details: &AuthorizationDetails) -> (Option<String>, Option<String>) {
+    let arns = details
+        .users
+        .iter()
+        .map(|u| u.arn.as_str())
+        .chain(details.groups.iter().map(|g| g.arn.as_str()))
+        .chain(details.roles.iter().map(|r| r.arn.as_str()))
+        .chain(details.policies.iter().map(|p| p.arn.as_str()));
+    let mut accounts: HashMap<&str, usize> = HashMap::new();
+    let mut partitions: HashMap<&str, usize> = HashMap::new();
+    for arn in arns {
+        let mut parts = arn.splitn(6, ':');
+        let (Some("arn"), Some(partition), Some(_), Some(_), Some(account)) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
+            continue;
+        };
+        if account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) {
+            *accounts.entry(account).or_default() += 1;
+            *partitions.entry(partition).or_default() += 1;
+        }
+    }
+    let most = |counts: HashMap<&str, usize>| {
+        counts
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(k, _)| k.to_owned())
+    };
+    (most(partitions), most(accounts))
+}
