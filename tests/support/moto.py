@@ -1,0 +1,107 @@
+"""Start moto's server on loopback for one test, and stop it when the test ends.
+
+Started by tests/common/mod.rs as `$GDAUDIT_MOTO_PYTHON tests/support/moto.py`, with
+MOTO_ACCOUNT_ID set by the caller. Prints exactly one line, `READY http://127.0.0.1:<port>`,
+once the server accepts connections -- that line is the only synchronisation the tests
+use -- then serves until stdin is closed, so the server cannot outlive the test process
+that started it (its end of the pipe closes however that process ends).
+
+moto (5.2.5) answers two reads gdaudit makes on every run with a bare HTTP 404, which
+would make every moto-backed audit "incomplete". Unless `--no-shims` is given, this
+launcher adds minimal read-only handlers for them, built on moto's own state:
+  - GuardDuty ListMembers: an empty member list for a detector that exists (moto has
+    no members model), BadRequestException for one that does not, as AWS does.
+  - Account ListRegions: the commercial-partition regions of moto's EC2 DescribeRegions,
+    opt-in-not-required -> ENABLED_BY_DEFAULT, not-opted-in -> DISABLED.
+Members in other relationship states, and faults, are tested with aws-smithy-mocks.
+
+GDAUDIT_MOTO_VERBOSE=1 logs every request to stderr (which calls gdaudit makes).
+
+Standard library and moto only.
+"""
+
+import json
+import logging
+import os
+import sys
+
+# This file is itself named moto.py, and Python puts its folder first on sys.path, where
+# it would shadow the moto package. Drop that entry before importing moto.
+_here = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _here]
+
+
+def install_shims() -> None:
+    """Teach moto the two reads it lacks; must run before the server's first request."""
+    import moto.account.urls
+    import moto.guardduty.urls
+    from moto.account.responses import AccountResponse
+    from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend
+    from moto.guardduty.responses import GuardDutyResponse
+
+    def list_members(self: GuardDutyResponse) -> str:
+        # GET /detector/{detectorId}/member
+        detector_id = self.path.split("?")[0].split("/")[-2]
+        self.guardduty_backend.get_detector(detector_id)  # raises as AWS does if unknown
+        return json.dumps({"members": []})
+
+    def list_regions(self: AccountResponse) -> str:
+        # POST /listRegions
+        wanted = self._get_param("RegionOptStatusContains") or []
+        statuses = {
+            "opt-in-not-required": "ENABLED_BY_DEFAULT",
+            "not-opted-in": "DISABLED",
+        }
+        regions = [
+            {"RegionName": r.name, "RegionOptStatus": statuses[r.opt_in_status]}
+            for r in RegionsAndZonesBackend.regions
+            if r.endpoint.endswith(".amazonaws.com") and not r.name.startswith("us-gov-")
+        ]
+        if wanted:
+            regions = [r for r in regions if r["RegionOptStatus"] in wanted]
+        return json.dumps({"Regions": regions})
+
+    GuardDutyResponse.list_members = list_members
+    moto.guardduty.urls.url_paths[
+        "{0}/detector/(?P<detector_id>[^/]+)/member$"
+    ] = GuardDutyResponse.dispatch
+    AccountResponse.list_regions = list_regions
+    moto.account.urls.url_paths["{0}/listRegions$"] = AccountResponse.dispatch
+
+
+def main() -> int:
+    if not os.environ.get("MOTO_ACCOUNT_ID"):
+        print("moto.py: MOTO_ACCOUNT_ID must be set by the caller", file=sys.stderr)
+        return 2
+
+    # werkzeug logs every request; the tests only want to hear about failures.
+    if not os.environ.get("GDAUDIT_MOTO_VERBOSE"):
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+    from moto.server import ThreadedMotoServer
+
+    if "--no-shims" not in sys.argv[1:]:
+        install_shims()
+
+    # Port 0: the kernel picks a free port while binding, and start() returns only once
+    # the socket is bound and listening, so READY is true when printed and no other
+    # process can take the port in between. verbose=False: moto would otherwise print a
+    # banner to stdout ahead of READY.
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    sys.stdout.write(f"READY http://{host}:{port}\n")
+    sys.stdout.flush()
+
+    # Serve until the parent closes our stdin, which also happens if it dies.
+    try:
+        while sys.stdin.buffer.read(65536):
+            pass
+    except KeyboardInterrupt:
+        pass
+    server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
