@@ -37,6 +37,8 @@ Register-ArgumentCompleter -Native -CommandName 'gdaudit' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('detectors', 'detectors', [CompletionResultType]::ParameterValue, 'Is there an enabled detector, with its protection plans on, in every region?')
+            [CompletionResult]::new('changes', 'changes', [CompletionResultType]::ParameterValue, 'Every change to GuardDuty''s configuration recorded by CloudTrail: who, from where, what it means')
+            [CompletionResult]::new('permissions', 'permissions', [CompletionResultType]::ParameterValue, 'Which non-privileged IAM users and roles can change GuardDuty, and through which statements')
             [CompletionResult]::new('collect', 'collect', [CompletionResultType]::ParameterValue, 'Collect everything the audits read into one snapshot file, for offline runs')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -62,9 +64,16 @@ Register-ArgumentCompleter -Native -CommandName 'gdaudit' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'gdaudit;collect' {
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write the snapshot (JSON). `-` writes to stdout')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the snapshot (JSON). `-` writes to stdout')
+        'gdaudit;changes' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Start of the window: a duration back from now (`30m`, `24h`, `7d`, `2w`) or an RFC 3339 time. Default: 7 days for the CloudTrail API; every record for --logs')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'End of the window (same forms as --since). Default: now')
+            [CompletionResult]::new('--logs', '--logs', [CompletionResultType]::ParameterName, 'Read CloudTrail log files (.json, .json.gz, or directory trees as delivered to S3) instead of calling the CloudTrail API')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only these events (comma-separated or repeated), e.g. `DeleteDetector,UpdateDetector`')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Only changes whose actor (ARN, role, session or user name) matches this glob (`*`, `?`)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Emit only changes not emitted by an earlier run with the same file (for cron jobs). The file is replaced only after the output was written')
+            [CompletionResult]::new('--state-overlap', '--state-overlap', [CompletionResultType]::ParameterName, 'With --state: how far before the previous run''s end to read again, for events that CloudTrail delivers late')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile to use (from the shared config and credentials files)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Home region, for global calls (STS, account) and as the default region')
             [CompletionResult]::new('--regions', '--regions', [CompletionResultType]::ParameterName, 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account')
@@ -73,6 +82,89 @@ Register-ArgumentCompleter -Native -CommandName 'gdaudit' -ScriptBlock {
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many regions to query at once')
             [CompletionResult]::new('--snapshot', '--snapshot', [CompletionResultType]::ParameterName, 'Read collected data from this file (written by `gdaudit collect`) instead of AWS')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one AWS call after this many seconds (retries included)')
+            [CompletionResult]::new('--include-read-only', '--include-read-only', [CompletionResultType]::ParameterName, 'Also list GuardDuty calls that only read (severity info)')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Keep each whole CloudTrail record (in JSON output: `details.raw`)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (NO_COLOR in the environment does the same)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gdaudit;permissions' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--authorization-details', '--authorization-details', [CompletionResultType]::ParameterName, 'Read the account''s IAM data from this file: the JSON `aws iam get-account-authorization-details` prints, or the raw API form, one page or several')
+            [CompletionResult]::new('--privileged', '--privileged', [CompletionResultType]::ParameterName, 'Principals allowed to change GuardDuty: an ARN glob (`*`, `?`), repeatable, e.g. `arn:aws:iam::*:role/security/*`. Administrators always count as privileged')
+            [CompletionResult]::new('--scp', '--scp', [CompletionResultType]::ParameterName, 'Service control policies that must also allow an action: a policy document, a list of them (one level), or a list of lists (one per level, root first). Repeatable: each file adds its levels')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile to use (from the shared config and credentials files)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Home region, for global calls (STS, account) and as the default region')
+            [CompletionResult]::new('--regions', '--regions', [CompletionResultType]::ParameterName, 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account')
+            [CompletionResult]::new('--exclude-regions', '--exclude-regions', [CompletionResultType]::ParameterName, 'Regions to leave out (comma-separated)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit with status 1 when a finding at or above this severity is reported')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many regions to query at once')
+            [CompletionResult]::new('--snapshot', '--snapshot', [CompletionResultType]::ParameterName, 'Read collected data from this file (written by `gdaudit collect`) instead of AWS')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one AWS call after this many seconds (retries included)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (NO_COLOR in the environment does the same)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Show, for one user or role, the decision on each GuardDuty write action and every statement that allows, denies, caps or conditions it')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'gdaudit;permissions;explain' {
+            [CompletionResult]::new('--authorization-details', '--authorization-details', [CompletionResultType]::ParameterName, 'Read the account''s IAM data from this file: the JSON `aws iam get-account-authorization-details` prints, or the raw API form, one page or several')
+            [CompletionResult]::new('--privileged', '--privileged', [CompletionResultType]::ParameterName, 'Principals allowed to change GuardDuty: an ARN glob (`*`, `?`), repeatable, e.g. `arn:aws:iam::*:role/security/*`. Administrators always count as privileged')
+            [CompletionResult]::new('--scp', '--scp', [CompletionResultType]::ParameterName, 'Service control policies that must also allow an action: a policy document, a list of them (one level), or a list of lists (one per level, root first). Repeatable: each file adds its levels')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile to use (from the shared config and credentials files)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Home region, for global calls (STS, account) and as the default region')
+            [CompletionResult]::new('--regions', '--regions', [CompletionResultType]::ParameterName, 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account')
+            [CompletionResult]::new('--exclude-regions', '--exclude-regions', [CompletionResultType]::ParameterName, 'Regions to leave out (comma-separated)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit with status 1 when a finding at or above this severity is reported')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many regions to query at once')
+            [CompletionResult]::new('--snapshot', '--snapshot', [CompletionResultType]::ParameterName, 'Read collected data from this file (written by `gdaudit collect`) instead of AWS')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one AWS call after this many seconds (retries included)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (NO_COLOR in the environment does the same)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gdaudit;permissions;help' {
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Show, for one user or role, the decision on each GuardDuty write action and every statement that allows, denies, caps or conditions it')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'gdaudit;permissions;help;explain' {
+            break
+        }
+        'gdaudit;permissions;help;help' {
+            break
+        }
+        'gdaudit;collect' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write the snapshot (JSON). `-` writes to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the snapshot (JSON). `-` writes to stdout')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Start of the window: a duration back from now (`30m`, `24h`, `7d`, `2w`) or an RFC 3339 time. Default: 7 days for the CloudTrail API; every record for --logs')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'End of the window (same forms as --since). Default: now')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile to use (from the shared config and credentials files)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Home region, for global calls (STS, account) and as the default region')
+            [CompletionResult]::new('--regions', '--regions', [CompletionResultType]::ParameterName, 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account')
+            [CompletionResult]::new('--exclude-regions', '--exclude-regions', [CompletionResultType]::ParameterName, 'Regions to leave out (comma-separated)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit with status 1 when a finding at or above this severity is reported')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many regions to query at once')
+            [CompletionResult]::new('--snapshot', '--snapshot', [CompletionResultType]::ParameterName, 'Read collected data from this file (written by `gdaudit collect`) instead of AWS')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one AWS call after this many seconds (retries included)')
+            [CompletionResult]::new('--include-read-only', '--include-read-only', [CompletionResultType]::ParameterName, 'Also list GuardDuty calls that only read (severity info)')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Keep each whole CloudTrail record (in JSON output: `details.raw`)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (NO_COLOR in the environment does the same)')
@@ -102,12 +194,24 @@ Register-ArgumentCompleter -Native -CommandName 'gdaudit' -ScriptBlock {
         }
         'gdaudit;help' {
             [CompletionResult]::new('detectors', 'detectors', [CompletionResultType]::ParameterValue, 'Is there an enabled detector, with its protection plans on, in every region?')
+            [CompletionResult]::new('changes', 'changes', [CompletionResultType]::ParameterValue, 'Every change to GuardDuty''s configuration recorded by CloudTrail: who, from where, what it means')
+            [CompletionResult]::new('permissions', 'permissions', [CompletionResultType]::ParameterValue, 'Which non-privileged IAM users and roles can change GuardDuty, and through which statements')
             [CompletionResult]::new('collect', 'collect', [CompletionResultType]::ParameterValue, 'Collect everything the audits read into one snapshot file, for offline runs')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'gdaudit;help;detectors' {
+            break
+        }
+        'gdaudit;help;changes' {
+            break
+        }
+        'gdaudit;help;permissions' {
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Show, for one user or role, the decision on each GuardDuty write action and every statement that allows, denies, caps or conditions it')
+            break
+        }
+        'gdaudit;help;permissions;explain' {
             break
         }
         'gdaudit;help;collect' {

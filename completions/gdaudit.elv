@@ -34,6 +34,8 @@ set edit:completion:arg-completer[gdaudit] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand detectors 'Is there an enabled detector, with its protection plans on, in every region?'
+            cand changes 'Every change to GuardDuty''s configuration recorded by CloudTrail: who, from where, what it means'
+            cand permissions 'Which non-privileged IAM users and roles can change GuardDuty, and through which statements'
             cand collect 'Collect everything the audits read into one snapshot file, for offline runs'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -57,9 +59,16 @@ set edit:completion:arg-completer[gdaudit] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'gdaudit;collect'= {
-            cand -o 'Where to write the snapshot (JSON). `-` writes to stdout'
-            cand --output 'Where to write the snapshot (JSON). `-` writes to stdout'
+        &'gdaudit;changes'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --since 'Start of the window: a duration back from now (`30m`, `24h`, `7d`, `2w`) or an RFC 3339 time. Default: 7 days for the CloudTrail API; every record for --logs'
+            cand --until 'End of the window (same forms as --since). Default: now'
+            cand --logs 'Read CloudTrail log files (.json, .json.gz, or directory trees as delivered to S3) instead of calling the CloudTrail API'
+            cand --event 'Only these events (comma-separated or repeated), e.g. `DeleteDetector,UpdateDetector`'
+            cand --actor 'Only changes whose actor (ARN, role, session or user name) matches this glob (`*`, `?`)'
+            cand --state 'Emit only changes not emitted by an earlier run with the same file (for cron jobs). The file is replaced only after the output was written'
+            cand --state-overlap 'With --state: how far before the previous run''s end to read again, for events that CloudTrail delivers late'
             cand --profile 'AWS profile to use (from the shared config and credentials files)'
             cand --region 'Home region, for global calls (STS, account) and as the default region'
             cand --regions 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account'
@@ -68,6 +77,83 @@ set edit:completion:arg-completer[gdaudit] = {|@words|
             cand --concurrency 'How many regions to query at once'
             cand --snapshot 'Read collected data from this file (written by `gdaudit collect`) instead of AWS'
             cand --timeout 'Give up on one AWS call after this many seconds (retries included)'
+            cand --include-read-only 'Also list GuardDuty calls that only read (severity info)'
+            cand --raw 'Keep each whole CloudTrail record (in JSON output: `details.raw`)'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand --no-color 'Never colour the output (NO_COLOR in the environment does the same)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gdaudit;permissions'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --authorization-details 'Read the account''s IAM data from this file: the JSON `aws iam get-account-authorization-details` prints, or the raw API form, one page or several'
+            cand --privileged 'Principals allowed to change GuardDuty: an ARN glob (`*`, `?`), repeatable, e.g. `arn:aws:iam::*:role/security/*`. Administrators always count as privileged'
+            cand --scp 'Service control policies that must also allow an action: a policy document, a list of them (one level), or a list of lists (one per level, root first). Repeatable: each file adds its levels'
+            cand --profile 'AWS profile to use (from the shared config and credentials files)'
+            cand --region 'Home region, for global calls (STS, account) and as the default region'
+            cand --regions 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account'
+            cand --exclude-regions 'Regions to leave out (comma-separated)'
+            cand --fail-on 'Exit with status 1 when a finding at or above this severity is reported'
+            cand --concurrency 'How many regions to query at once'
+            cand --snapshot 'Read collected data from this file (written by `gdaudit collect`) instead of AWS'
+            cand --timeout 'Give up on one AWS call after this many seconds (retries included)'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand --no-color 'Never colour the output (NO_COLOR in the environment does the same)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand explain 'Show, for one user or role, the decision on each GuardDuty write action and every statement that allows, denies, caps or conditions it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gdaudit;permissions;explain'= {
+            cand --authorization-details 'Read the account''s IAM data from this file: the JSON `aws iam get-account-authorization-details` prints, or the raw API form, one page or several'
+            cand --privileged 'Principals allowed to change GuardDuty: an ARN glob (`*`, `?`), repeatable, e.g. `arn:aws:iam::*:role/security/*`. Administrators always count as privileged'
+            cand --scp 'Service control policies that must also allow an action: a policy document, a list of them (one level), or a list of lists (one per level, root first). Repeatable: each file adds its levels'
+            cand --profile 'AWS profile to use (from the shared config and credentials files)'
+            cand --region 'Home region, for global calls (STS, account) and as the default region'
+            cand --regions 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account'
+            cand --exclude-regions 'Regions to leave out (comma-separated)'
+            cand --fail-on 'Exit with status 1 when a finding at or above this severity is reported'
+            cand --concurrency 'How many regions to query at once'
+            cand --snapshot 'Read collected data from this file (written by `gdaudit collect`) instead of AWS'
+            cand --timeout 'Give up on one AWS call after this many seconds (retries included)'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand --no-color 'Never colour the output (NO_COLOR in the environment does the same)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gdaudit;permissions;help'= {
+            cand explain 'Show, for one user or role, the decision on each GuardDuty write action and every statement that allows, denies, caps or conditions it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gdaudit;permissions;help;explain'= {
+        }
+        &'gdaudit;permissions;help;help'= {
+        }
+        &'gdaudit;collect'= {
+            cand -o 'Where to write the snapshot (JSON). `-` writes to stdout'
+            cand --output 'Where to write the snapshot (JSON). `-` writes to stdout'
+            cand --since 'Start of the window: a duration back from now (`30m`, `24h`, `7d`, `2w`) or an RFC 3339 time. Default: 7 days for the CloudTrail API; every record for --logs'
+            cand --until 'End of the window (same forms as --since). Default: now'
+            cand --profile 'AWS profile to use (from the shared config and credentials files)'
+            cand --region 'Home region, for global calls (STS, account) and as the default region'
+            cand --regions 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account'
+            cand --exclude-regions 'Regions to leave out (comma-separated)'
+            cand --fail-on 'Exit with status 1 when a finding at or above this severity is reported'
+            cand --concurrency 'How many regions to query at once'
+            cand --snapshot 'Read collected data from this file (written by `gdaudit collect`) instead of AWS'
+            cand --timeout 'Give up on one AWS call after this many seconds (retries included)'
+            cand --include-read-only 'Also list GuardDuty calls that only read (severity info)'
+            cand --raw 'Keep each whole CloudTrail record (in JSON output: `details.raw`)'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
             cand --no-color 'Never colour the output (NO_COLOR in the environment does the same)'
@@ -95,11 +181,20 @@ set edit:completion:arg-completer[gdaudit] = {|@words|
         }
         &'gdaudit;help'= {
             cand detectors 'Is there an enabled detector, with its protection plans on, in every region?'
+            cand changes 'Every change to GuardDuty''s configuration recorded by CloudTrail: who, from where, what it means'
+            cand permissions 'Which non-privileged IAM users and roles can change GuardDuty, and through which statements'
             cand collect 'Collect everything the audits read into one snapshot file, for offline runs'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'gdaudit;help;detectors'= {
+        }
+        &'gdaudit;help;changes'= {
+        }
+        &'gdaudit;help;permissions'= {
+            cand explain 'Show, for one user or role, the decision on each GuardDuty write action and every statement that allows, denies, caps or conditions it'
+        }
+        &'gdaudit;help;permissions;explain'= {
         }
         &'gdaudit;help;collect'= {
         }

@@ -42,6 +42,8 @@ complete -c gdaudit -n "__fish_gdaudit_needs_command" -l no-color -d 'Never colo
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -s V -l version -d 'Print version'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -f -a "detectors" -d 'Is there an enabled detector, with its protection plans on, in every region?'
+complete -c gdaudit -n "__fish_gdaudit_needs_command" -f -a "changes" -d 'Every change to GuardDuty\'s configuration recorded by CloudTrail: who, from where, what it means'
+complete -c gdaudit -n "__fish_gdaudit_needs_command" -f -a "permissions" -d 'Which non-privileged IAM users and roles can change GuardDuty, and through which statements'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -f -a "collect" -d 'Collect everything the audits read into one snapshot file, for offline runs'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -65,7 +67,85 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -s q -l quiet
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -s V -l version -d 'Print version'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -s o -l output -d 'Output format' -r -f -a "table\t'Tables for a person'
+json\t'One JSON document (schema_version 1)'
+jsonl\t'One finding per line, for piping into a ticket system'"
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l since -d 'Start of the window: a duration back from now (`30m`, `24h`, `7d`, `2w`) or an RFC 3339 time. Default: 7 days for the CloudTrail API; every record for --logs' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l until -d 'End of the window (same forms as --since). Default: now' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l logs -d 'Read CloudTrail log files (.json, .json.gz, or directory trees as delivered to S3) instead of calling the CloudTrail API' -r -F
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l event -d 'Only these events (comma-separated or repeated), e.g. `DeleteDetector,UpdateDetector`' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l actor -d 'Only changes whose actor (ARN, role, session or user name) matches this glob (`*`, `?`)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l state -d 'Emit only changes not emitted by an earlier run with the same file (for cron jobs). The file is replaced only after the output was written' -r -F
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l state-overlap -d 'With --state: how far before the previous run\'s end to read again, for events that CloudTrail delivers late' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l profile -d 'AWS profile to use (from the shared config and credentials files)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l exclude-regions -d 'Regions to leave out (comma-separated)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l fail-on -d 'Exit with status 1 when a finding at or above this severity is reported' -r -f -a "critical\t''
+high\t''
+medium\t''
+low\t''
+info\t''
+never\t'Findings never fail the run (an incomplete audit still exits 3)'"
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l concurrency -d 'How many regions to query at once' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l include-read-only -d 'Also list GuardDuty calls that only read (severity info)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l raw -d 'Keep each whole CloudTrail record (in JSON output: `details.raw`)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -s V -l version -d 'Print version'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -s o -l output -d 'Output format' -r -f -a "table\t'Tables for a person'
+json\t'One JSON document (schema_version 1)'
+jsonl\t'One finding per line, for piping into a ticket system'"
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l authorization-details -d 'Read the account\'s IAM data from this file: the JSON `aws iam get-account-authorization-details` prints, or the raw API form, one page or several' -r -F
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l privileged -d 'Principals allowed to change GuardDuty: an ARN glob (`*`, `?`), repeatable, e.g. `arn:aws:iam::*:role/security/*`. Administrators always count as privileged' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l scp -d 'Service control policies that must also allow an action: a policy document, a list of them (one level), or a list of lists (one per level, root first). Repeatable: each file adds its levels' -r -F
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l profile -d 'AWS profile to use (from the shared config and credentials files)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l exclude-regions -d 'Regions to leave out (comma-separated)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l fail-on -d 'Exit with status 1 when a finding at or above this severity is reported' -r -f -a "critical\t''
+high\t''
+medium\t''
+low\t''
+info\t''
+never\t'Findings never fail the run (an incomplete audit still exits 3)'"
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l concurrency -d 'How many regions to query at once' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -s V -l version -d 'Print version'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -f -a "explain" -d 'Show, for one user or role, the decision on each GuardDuty write action and every statement that allows, denies, caps or conditions it'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l authorization-details -d 'Read the account\'s IAM data from this file: the JSON `aws iam get-account-authorization-details` prints, or the raw API form, one page or several' -r -F
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l privileged -d 'Principals allowed to change GuardDuty: an ARN glob (`*`, `?`), repeatable, e.g. `arn:aws:iam::*:role/security/*`. Administrators always count as privileged' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l scp -d 'Service control policies that must also allow an action: a policy document, a list of them (one level), or a list of lists (one per level, root first). Repeatable: each file adds its levels' -r -F
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l profile -d 'AWS profile to use (from the shared config and credentials files)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l exclude-regions -d 'Regions to leave out (comma-separated)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l fail-on -d 'Exit with status 1 when a finding at or above this severity is reported' -r -f -a "critical\t''
+high\t''
+medium\t''
+low\t''
+info\t''
+never\t'Findings never fail the run (an incomplete audit still exits 3)'"
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l concurrency -d 'How many regions to query at once' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -s V -l version -d 'Print version'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from help" -f -a "explain" -d 'Show, for one user or role, the decision on each GuardDuty write action and every statement that allows, denies, caps or conditions it'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -s o -l output -d 'Where to write the snapshot (JSON). `-` writes to stdout' -r -F
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l since -d 'Start of the window: a duration back from now (`30m`, `24h`, `7d`, `2w`) or an RFC 3339 time. Default: 7 days for the CloudTrail API; every record for --logs' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l until -d 'End of the window (same forms as --since). Default: now' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l profile -d 'AWS profile to use (from the shared config and credentials files)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r
@@ -79,6 +159,8 @@ never\t'Findings never fail the run (an incomplete audit still exits 3)'"
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l concurrency -d 'How many regions to query at once' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l include-read-only -d 'Also list GuardDuty calls that only read (severity info)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l raw -d 'Keep each whole CloudTrail record (in JSON output: `details.raw`)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -100,7 +182,10 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -s q -l qui
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors collect completions help" -f -a "detectors" -d 'Is there an enabled detector, with its protection plans on, in every region?'
-complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors collect completions help" -f -a "collect" -d 'Collect everything the audits read into one snapshot file, for offline runs'
-complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors collect completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors collect completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors changes permissions collect completions help" -f -a "detectors" -d 'Is there an enabled detector, with its protection plans on, in every region?'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors changes permissions collect completions help" -f -a "changes" -d 'Every change to GuardDuty\'s configuration recorded by CloudTrail: who, from where, what it means'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors changes permissions collect completions help" -f -a "permissions" -d 'Which non-privileged IAM users and roles can change GuardDuty, and through which statements'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors changes permissions collect completions help" -f -a "collect" -d 'Collect everything the audits read into one snapshot file, for offline runs'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors changes permissions collect completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors changes permissions collect completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and __fish_seen_subcommand_from permissions" -f -a "explain" -d 'Show, for one user or role, the decision on each GuardDuty write action and every statement that allows, denies, caps or conditions it'

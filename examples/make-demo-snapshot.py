@@ -84,6 +84,166 @@ snapshot = {
         {"name": r["region"], "opt_status": r["opt_status"]} for r in regions]},
     "detectors": regions,
 }
+
+
+def identity(kind, name, session=None):
+    if kind == "role":
+        return {"type": "AssumedRole", "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/{name}/{session}",
+                "account_id": ACCOUNT, "principal_id": f"AROA{name.upper()[:8]}:{session}",
+                "session_issuer": {"type": "Role", "arn": f"arn:aws:iam::{ACCOUNT}:role/{name}",
+                                   "account_id": ACCOUNT, "user_name": name}}
+    return {"type": "IAMUser", "arn": f"arn:aws:iam::{ACCOUNT}:user/{name}", "account_id": ACCOUNT,
+            "principal_id": f"AIDA{name.upper()[:8]}", "user_name": name}
+
+
+def event(n, when, region, name, who, ip, agent, params, error=None):
+    e = {"event_id": f"6f1c0d2e-9a4b-4c7d-8e21-{n:012d}", "event_time": when, "event_name": name,
+         "event_source": "guardduty.amazonaws.com", "region": region, "recipient_account_id": ACCOUNT,
+         "user_identity": who, "source_ip_address": ip, "user_agent": agent, "read_only": False,
+         "request_parameters": params}
+    if error:
+        e["error_code"], e["error_message"] = error
+    return e
+
+
+CLI = "aws-cli/2.17.20 Python/3.11.9 Linux/6.1 exe/x86_64.amzn.2023 command/guardduty"
+CONSOLE = "AWS Internal"
+events = {
+    "us-east-1": [
+        event(1, "2026-11-17T09:12:44Z", "us-east-1", "CreateIPSet", identity("role", "ops-automation", "jenkins-4411"),
+              "198.51.100.23", CLI + ".create-ip-set",
+              {"detectorId": detector_id("us-east-1"), "name": "office-egress", "format": "TXT",
+               "location": "https://s3.amazonaws.com/ops-config/trusted.txt", "activate": True}),
+        event(2, "2026-11-19T14:03:10Z", "us-east-1", "ArchiveFindings", identity("user", "analyst.kim"),
+              "203.0.113.10", CONSOLE,
+              {"detectorId": detector_id("us-east-1"), "findingIds": ["a2c1", "9f0e"]}),
+        event(3, "2026-11-21T11:40:02Z", "us-east-1", "CreateSampleFindings", identity("user", "analyst.kim"),
+              "203.0.113.10", CONSOLE, {"detectorId": detector_id("us-east-1")}),
+    ],
+    "eu-west-1": [
+        event(4, "2026-11-20T02:17:55Z", "eu-west-1", "UpdateDetector", identity("role", "ops-automation", "i-0b22a"),
+              "185.220.101.7", "Boto3/1.34.0 md/Botocore#1.34.0 ua/2.0 os/linux",
+              {"detectorId": detector_id("eu-west-1"), "enable": False}),
+    ],
+    "us-west-2": [
+        event(5, "2026-11-18T16:22:31Z", "us-west-2", "UpdateDetector", identity("user", "contractor-dev"),
+              "192.0.2.44", CLI + ".update-detector",
+              {"detectorId": detector_id("us-west-2"),
+               "features": [{"name": "S3_DATA_EVENTS", "status": "DISABLED"},
+                            {"name": "EBS_MALWARE_PROTECTION", "status": "DISABLED"}]}),
+    ],
+    "eu-central-1": [
+        event(6, "2026-11-19T08:05:12Z", "eu-central-1", "CreateFilter", identity("role", "ops-automation", "jenkins-4420"),
+              "198.51.100.23", CLI + ".create-filter",
+              {"detectorId": detector_id("eu-central-1"), "name": "ignore-port-probes", "action": "ARCHIVE",
+               "findingCriteria": {"criterion": {"type": {"eq": ["Recon:EC2/PortProbeUnprotectedPort"]}}}}),
+    ],
+    "ap-south-1": [
+        event(7, "2026-11-16T22:48:09Z", "ap-south-1", "DeleteDetector", identity("user", "contractor-dev"),
+              "192.0.2.44", CLI + ".delete-detector",
+              {"detectorId": "0cb2f7e1a9d84e6b5f3c2d1e0a9b8c7d"}),
+        event(8, "2026-11-16T22:51:40Z", "ap-south-1", "DeleteDetector", identity("user", "contractor-dev"),
+              "192.0.2.44", CLI + ".delete-detector",
+              {"detectorId": "0cb2f7e1a9d84e6b5f3c2d1e0a9b8c7d"},
+              error=("AccessDenied", "User is not authorized to perform: guardduty:DeleteDetector")),
+    ],
+}
+changes = {"since": "2026-11-15T08:00:00Z", "until": "2026-11-22T08:00:00Z", "include_read_only": False,
+           "regions": []}
+for r in regions:
+    name = r["region"]
+    if r["opt_status"] == "DISABLED":
+        continue
+    entry = {"region": name, "events": events.get(name, []), "pages": 1}
+    if name == "sa-east-1":
+        entry["events"] = []
+        entry["pages"] = 0
+        entry["errors"] = [{"kind": "access-denied", "operation": "cloudtrail:LookupEvents",
+                            "code": "AccessDeniedException",
+                            "message": "AccessDeniedException: explicit deny in a service control policy"}]
+    changes["regions"].append(entry)
+
+
+def policy_doc(*statements):
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def managed(name, arn, document):
+    return {"PolicyName": name, "PolicyId": "ANPA" + hashlib.md5(name.encode()).hexdigest()[:16].upper(),
+            "Arn": arn, "Path": "/", "DefaultVersionId": "v2",
+            "PolicyVersionList": [
+                {"VersionId": "v2", "IsDefaultVersion": True, "Document": document},
+                {"VersionId": "v1", "IsDefaultVersion": False,
+                 "Document": policy_doc({"Effect": "Allow", "Action": "*", "Resource": "*"})}]}
+
+
+def arn(kind, name, path="/"):
+    return f"arn:aws:iam::{ACCOUNT}:{kind}{path}{name}"
+
+
+ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+iam = {
+    "authorization_details": {
+        "UserDetailList": [
+            {"UserName": "analyst.kim", "UserId": "AIDAANALYSTKIM", "Arn": arn("user", "analyst.kim"), "Path": "/",
+             "GroupList": ["soc-analysts"], "UserPolicyList": [], "AttachedManagedPolicies": []},
+            {"UserName": "contractor-dev", "UserId": "AIDACONTRACTOR", "Arn": arn("user", "contractor-dev"), "Path": "/",
+             "GroupList": ["developers"], "AttachedManagedPolicies": [],
+             "UserPolicyList": [{"PolicyName": "everything-but-iam", "PolicyDocument": policy_doc(
+                 {"Sid": "BroadAccess", "Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*"})}]},
+            {"UserName": "break-glass", "UserId": "AIDABREAKGLASS", "Arn": arn("user", "break-glass"), "Path": "/",
+             "GroupList": [], "UserPolicyList": [],
+             "AttachedManagedPolicies": [{"PolicyName": "AdministratorAccess", "PolicyArn": ADMIN}]},
+        ],
+        "GroupDetailList": [
+            {"GroupName": "soc-analysts", "GroupId": "AGPASOC", "Arn": arn("group", "soc-analysts"), "Path": "/",
+             "GroupPolicyList": [], "AttachedManagedPolicies": [
+                 {"PolicyName": "guardduty-triage", "PolicyArn": arn("policy", "guardduty-triage")}]},
+            {"GroupName": "developers", "GroupId": "AGPADEV", "Arn": arn("group", "developers"), "Path": "/",
+             "GroupPolicyList": [{"PolicyName": "deny-guardduty-delete", "PolicyDocument": policy_doc(
+                 {"Sid": "NoDetectorDeletes", "Effect": "Deny", "Action": "guardduty:DeleteDetector", "Resource": "*"})}],
+             "AttachedManagedPolicies": []},
+        ],
+        "RoleDetailList": [
+            {"RoleName": "ops-automation", "RoleId": "AROAOPS", "Arn": arn("role", "ops-automation"), "Path": "/",
+             "RolePolicyList": [{"PolicyName": "guardduty-ops", "PolicyDocument": policy_doc(
+                 {"Sid": "ManageGuardDuty", "Effect": "Allow",
+                  "Action": ["guardduty:UpdateDetector", "guardduty:CreateIPSet", "guardduty:UpdateIPSet",
+                             "guardduty:CreateFilter", "guardduty:Get*", "guardduty:List*"],
+                  "Resource": f"arn:aws:guardduty:*:{ACCOUNT}:detector/*"})}],
+             "AttachedManagedPolicies": []},
+            {"RoleName": "GuardDutyAdmin", "RoleId": "AROAGDADMIN", "Arn": arn("role", "GuardDutyAdmin", "/security/"),
+             "Path": "/security/", "RolePolicyList": [], "AttachedManagedPolicies": [
+                 {"PolicyName": "AmazonGuardDutyFullAccess", "PolicyArn": "arn:aws:iam::aws:policy/AmazonGuardDutyFullAccess"}]},
+            {"RoleName": "ci-deployer", "RoleId": "AROACI", "Arn": arn("role", "ci-deployer"), "Path": "/",
+             "RolePolicyList": [], "AttachedManagedPolicies": [
+                 {"PolicyName": "ci-deploy", "PolicyArn": arn("policy", "ci-deploy")}],
+             "PermissionsBoundary": {"PermissionsBoundaryType": "Policy",
+                                     "PermissionsBoundaryArn": arn("policy", "no-security-services")}},
+            {"RoleName": "AWSServiceRoleForAmazonGuardDuty", "RoleId": "AROASLR",
+             "Arn": arn("role", "AWSServiceRoleForAmazonGuardDuty", "/aws-service-role/guardduty.amazonaws.com/"),
+             "Path": "/aws-service-role/guardduty.amazonaws.com/", "RolePolicyList": [], "AttachedManagedPolicies": []},
+        ],
+        "Policies": [
+            managed("guardduty-triage", arn("policy", "guardduty-triage"), policy_doc(
+                {"Sid": "Read", "Effect": "Allow", "Action": ["guardduty:Get*", "guardduty:List*"], "Resource": "*"},
+                {"Sid": "ArchiveWithMfa", "Effect": "Allow",
+                 "Action": ["guardduty:ArchiveFindings", "guardduty:UpdateFindingsFeedback"], "Resource": "*",
+                 "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}})),
+            managed("ci-deploy", arn("policy", "ci-deploy"), policy_doc(
+                {"Sid": "DeployEverything", "Effect": "Allow", "Action": "*", "Resource": "*"})),
+            managed("no-security-services", arn("policy", "no-security-services"), policy_doc(
+                {"Sid": "AllowAll", "Effect": "Allow", "Action": "*", "Resource": "*"},
+                {"Sid": "NoGuardDuty", "Effect": "Deny", "Action": "guardduty:*", "Resource": "*"})),
+            managed("AdministratorAccess", ADMIN, policy_doc({"Effect": "Allow", "Action": "*", "Resource": "*"})),
+            managed("AmazonGuardDutyFullAccess", "arn:aws:iam::aws:policy/AmazonGuardDutyFullAccess", policy_doc(
+                {"Sid": "AmazonGuardDutyFullAccess", "Effect": "Allow", "Action": "guardduty:*", "Resource": "*"})),
+        ],
+    }
+}
+
+snapshot["changes"] = changes
+snapshot["iam"] = iam
 path = pathlib.Path(__file__).resolve().parent / "demo-snapshot.json"
 path.write_text(json.dumps(snapshot, indent=2) + "\n")
 print("wrote", path)

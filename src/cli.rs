@@ -114,6 +114,8 @@ pub enum Command {
     Detectors(DetectorsArgs),
     /// Every change to GuardDuty's configuration recorded by CloudTrail: who, from where, what it means.
     Changes(ChangesArgs),
+    /// Which non-privileged IAM users and roles can change GuardDuty, and through which statements.
+    Permissions(PermissionsArgs),
     /// Collect everything the audits read into one snapshot file, for offline runs.
     Collect(CollectArgs),
     /// Print a shell completion script.
@@ -182,6 +184,51 @@ pub struct ChangesArgs {
         requires = "state"
     )]
     pub state_overlap: String,
+}
+
+/// Where the IAM data comes from and who counts as privileged.
+#[derive(Debug, Args, Clone)]
+pub struct IamArgs {
+    /// Read the account's IAM data from this file: the JSON `aws iam
+    /// get-account-authorization-details` prints, or the raw API form, one page or several.
+    #[arg(long, value_name = "FILE", global = true, conflicts_with = "snapshot")]
+    pub authorization_details: Option<PathBuf>,
+
+    /// Principals allowed to change GuardDuty: an ARN glob (`*`, `?`), repeatable,
+    /// e.g. `arn:aws:iam::*:role/security/*`. Administrators always count as privileged.
+    #[arg(long, value_name = "GLOB", global = true)]
+    pub privileged: Vec<String>,
+
+    /// Service control policies that must also allow an action: a policy document, a list of
+    /// them (one level), or a list of lists (one per level, root first). Repeatable: each file
+    /// adds its levels.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub scp: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = false)]
+pub struct PermissionsArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+
+    #[command(flatten)]
+    pub iam: IamArgs,
+
+    #[command(subcommand)]
+    pub explain: Option<PermissionsCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PermissionsCommand {
+    /// Show, for one user or role, the decision on each GuardDuty write action and every
+    /// statement that allows, denies, caps or conditions it.
+    Explain {
+        /// The principal: a user or role name, or its ARN.
+        principal: String,
+        /// Only this action (e.g. `guardduty:DeleteDetector` or `DeleteDetector`).
+        action: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

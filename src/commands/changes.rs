@@ -134,7 +134,11 @@ pub fn run(global: &GlobalArgs, args: &ChangesArgs, io: &mut Io<'_>) -> Result<O
         from_logs(args, now, resume)?
     } else {
         let opts = lookup_options(&args.window, now, resume)?;
-        from_snapshot_or_api(global, opts, io)?
+        // A snapshot holds the window it was collected for: without --since/--until (or a
+        // state file to resume from), all of it is shown, however old.
+        let explicit =
+            args.window.since.is_some() || args.window.until.is_some() || resume.is_some();
+        from_snapshot_or_api(global, opts, explicit, io)?
     };
 
     // Filters, then what an earlier run already emitted.
@@ -276,6 +280,7 @@ fn from_logs(
 fn from_snapshot_or_api(
     global: &GlobalArgs,
     opts: LookupOptions,
+    explicit_window: bool,
     io: &mut Io<'_>,
 ) -> Result<Gathered, RunError> {
     let (since, until) = (opts.since, opts.until);
@@ -284,6 +289,7 @@ fn from_snapshot_or_api(
         Needs {
             detectors: false,
             changes: Some(opts),
+            iam: false,
         },
         io,
     )?;
@@ -318,10 +324,10 @@ fn from_snapshot_or_api(
         events.extend(region.events);
     }
     // A snapshot's window may be wider than the one asked for: keep the part asked for.
-    let (since, until) = if from_snapshot {
-        (since.max(data.since), until.min(data.until))
-    } else {
-        (since, until)
+    let (since, until) = match (from_snapshot, explicit_window) {
+        (true, true) => (since.max(data.since), until.min(data.until)),
+        (true, false) => (data.since, data.until),
+        (false, _) => (since, until),
     };
     events.retain(|e| e.event_time.is_none_or(|t| t >= since && t <= until));
     events.sort_by(|a, b| {

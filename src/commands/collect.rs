@@ -17,6 +17,7 @@ pub fn run(global: &GlobalArgs, args: &CollectArgs, io: &mut Io<'_>) -> Result<O
         Needs {
             detectors: true,
             changes: Some(changes),
+            iam: true,
         },
         io,
     )?;

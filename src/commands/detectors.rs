@@ -17,6 +17,7 @@ pub fn run(
         Needs {
             detectors: true,
             changes: None,
+            iam: false,
         },
         io,
     )?;

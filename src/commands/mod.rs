@@ -3,8 +3,10 @@
 mod changes;
 mod collect;
 mod detectors;
+mod permissions;
 
 pub use changes::{ChangesSummary, parse_when};
+pub use permissions::{PermissionsSummary, PrivilegedPrincipal};
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -76,6 +78,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<Outcome, RunError> {
         }
         Command::Detectors(args) => detectors::run(&cli.global, args, io),
         Command::Changes(args) => changes::run(&cli.global, args, io),
+        Command::Permissions(args) => permissions::run(&cli.global, args, io),
         Command::Collect(args) => collect::run(&cli.global, args, io),
     }
 }
@@ -122,6 +125,8 @@ pub struct Needs {
     pub detectors: bool,
     /// GuardDuty events from CloudTrail LookupEvents, in this window.
     pub changes: Option<aws::cloudtrail::LookupOptions>,
+    /// The IAM account export.
+    pub iam: bool,
 }
 
 /// Collects a snapshot from AWS for the regions in scope.
@@ -169,6 +174,7 @@ pub fn collect_live(
             }),
             detectors: None,
             changes: None,
+            iam: None,
         };
         let concurrency = usize::from(global.concurrency);
         let names: Vec<String> = in_scope.iter().filter(|r| r.opt_status.is_enabled()).map(|r| r.name.clone()).collect();
@@ -190,10 +196,19 @@ pub fn collect_live(
                 None => None,
             }
         };
+        let iam = async {
+            if needs.iam {
+                let (authorization_details, error) = aws::iam::authorization_details(&config).await;
+                Some(crate::model::IamData { authorization_details, error })
+            } else {
+                None
+            }
+        };
         // The audits share one collection pass and run at the same time.
-        let (detectors, changes) = tokio::join!(detectors, changes);
+        let (detectors, changes, iam) = tokio::join!(detectors, changes, iam);
         snapshot.detectors = detectors;
         snapshot.changes = changes;
+        snapshot.iam = iam;
         Ok(snapshot)
     })
 }
@@ -223,6 +238,12 @@ pub fn acquire(global: &GlobalArgs, needs: Needs, io: &mut Io<'_>) -> Result<Sna
     if needs.detectors && snapshot.detectors.is_none() {
         return Err(RunError::Usage(format!(
             "snapshot {} holds no detector data: collect it with `gdaudit collect`",
+            path.display()
+        )));
+    }
+    if needs.iam && snapshot.iam.is_none() {
+        return Err(RunError::Usage(format!(
+            "snapshot {} holds no IAM data: collect it with `gdaudit collect`",
             path.display()
         )));
     }

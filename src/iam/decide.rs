@@ -2,11 +2,11 @@
 //! order: an explicit Deny wins, then the identity policies, the permissions boundary and every
 //! SCP level must all allow it.
 
+use super::Label;
 use super::compile::{CompiledPolicy, Hit, StatementInfo};
 use super::policy::Effect;
 use super::resources::{ActionMask, Coverage};
 use super::verdict::{ConditionSource, Decision, Layer, StatementRef, Verdict};
-use super::Label;
 
 /// A policy as one principal sees it.
 #[derive(Debug, Clone, Copy)]
@@ -111,9 +111,10 @@ impl<'c> Layers<'c> {
                 ConditionSource::Boundary,
             )
         });
-        let scps = self.scps.iter().map(|(level, sources)| {
-            (Layer::Scp(*level), sources.as_slice(), ConditionSource::Scp)
-        });
+        let scps = self
+            .scps
+            .iter()
+            .map(|(level, sources)| (Layer::Scp(*level), sources.as_slice(), ConditionSource::Scp));
         boundary.into_iter().chain(scps)
     }
 

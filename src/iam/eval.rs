@@ -12,7 +12,10 @@ use super::verdict::{
     PrivilegeReason, Verdict,
 };
 use super::{Label, Problem, ProblemKind, glob, parallel_map, parallel_map_with};
-use crate::model::iam::{AuthorizationDetails, InlinePolicy, ManagedPolicyDetail, PolicyDocument};
+use crate::model::iam::{
+    AttachedPolicy, AuthorizationDetails, InlinePolicy, ManagedPolicyDetail, PermissionsBoundary,
+    PolicyDocument,
+};
 
 /// Evaluates every user and role of the export.
 pub fn evaluate(details: &AuthorizationDetails, opts: &EvalOptions) -> Evaluation {
@@ -57,8 +60,8 @@ pub(crate) struct Context<'a> {
     pub documents: Vec<Option<&'a PolicyDocument>>,
     pub principals: Vec<Plan<'a>>,
     pub scp_levels: Vec<Vec<usize>>,
-    pub globs: Vec<Vec<u8>>,
-    pub glob_text: &'a [String],
+    /// `--privileged` ARN globs.
+    pub globs: &'a [String],
     pub service_linked_roles_skipped: usize,
     pub problems: Vec<Problem>,
 }
@@ -75,21 +78,13 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    /// The id of a managed policy, compiled once on first use.
-    fn managed(&mut self, arn: &'a str, principal: &'a str) -> Option<usize> {
+    /// The id of a managed policy, compiled once on first use; `None` when the export does
+    /// not hold it.
+    fn managed(&mut self, arn: &'a str) -> Option<usize> {
         if let Some(&id) = self.managed_ids.get(arn) {
             return Some(id);
         }
-        let Some(policy) = self.managed_index.get(arn).copied() else {
-            match self.missing_index.get(arn) {
-                Some(&i) => self.missing[i].2 += 1,
-                None => {
-                    self.missing_index.insert(arn, self.missing.len());
-                    self.missing.push((arn, principal, 1));
-                }
-            }
-            return None;
-        };
+        let policy = self.managed_index.get(arn).copied()?;
         let id = self.jobs.len();
         self.jobs.push(managed_job(policy));
         self.managed_ids.insert(arn, id);
@@ -106,36 +101,30 @@ impl<'a> Builder<'a> {
         self.jobs.len() - 1
     }
 
-    fn attached(
-        &mut self,
-        attached: &'a [crate::model::iam::AttachedPolicy],
-        principal: &'a str,
-    ) -> Vec<usize> {
-        attached
-            .iter()
-            .filter_map(|a| self.managed(&a.policy_arn, principal))
-            .collect()
+    /// The ids of the attached managed policies the export holds; the others are noted.
+    fn attached(&mut self, attached: &'a [AttachedPolicy], principal: &'a str) -> Vec<usize> {
+        let mut ids = Vec::with_capacity(attached.len());
+        for a in attached {
+            let arn = a.policy_arn.as_str();
+            match self.managed(arn) {
+                Some(id) => ids.push(id),
+                None => match self.missing_index.get(arn) {
+                    Some(&i) => self.missing[i].2 += 1,
+                    None => {
+                        self.missing_index.insert(arn, self.missing.len());
+                        self.missing.push((arn, principal, 1));
+                    }
+                },
+            }
+        }
+        ids
     }
 
-    fn boundary(
-        &mut self,
-        boundary: Option<&'a crate::model::iam::PermissionsBoundary>,
-        principal: &'a str,
-    ) -> Boundary {
+    fn boundary(&mut self, boundary: Option<&'a PermissionsBoundary>, principal: &str) -> Boundary {
         let Some(b) = boundary else {
             return Boundary::None;
         };
-        if let Some(id) = self.managed_ids.get(b.permissions_boundary_arn.as_str()) {
-            return Boundary::Known(*id);
-        }
-        if let Some(policy) = self
-            .managed_index
-            .get(b.permissions_boundary_arn.as_str())
-            .copied()
-        {
-            let id = self.jobs.len();
-            self.jobs.push(managed_job(policy));
-            self.managed_ids.insert(&b.permissions_boundary_arn, id);
+        if let Some(id) = self.managed(&b.permissions_boundary_arn) {
             return Boundary::Known(id);
         }
         self.problems.push(Problem {
@@ -286,12 +275,7 @@ impl<'a> Context<'a> {
             documents,
             principals,
             scp_levels,
-            globs: opts
-                .privileged_globs
-                .iter()
-                .map(|g| g.as_bytes().to_vec())
-                .collect(),
-            glob_text: &opts.privileged_globs,
+            globs: &opts.privileged_globs,
             service_linked_roles_skipped,
             problems,
         }
@@ -393,9 +377,8 @@ impl<'a> Context<'a> {
         }
         self.globs
             .iter()
-            .zip(self.glob_text)
-            .find(|(g, _)| glob::matches(g, plan.arn.as_bytes()))
-            .map(|(_, text)| PrivilegeReason::MatchesGlob { glob: text.clone() })
+            .find(|g| glob::matches(g.as_bytes(), plan.arn.as_bytes()))
+            .map(|g| PrivilegeReason::MatchesGlob { glob: g.clone() })
     }
 
     /// Finds a user or role by ARN or name (exact, then case-insensitive).
@@ -432,7 +415,7 @@ fn dedup_ids<'a>(ids: Vec<(usize, Option<&'a str>)>) -> Vec<(usize, Option<&'a s
 
 /// The partition and 12-digit account most of the export's users, groups, roles and customer
 /// managed policies belong to.
-pub(crate) fn account_of(details: &AuthorizationDetails) -> (Option<String>, Option<String>) {
+fn account_of(details: &AuthorizationDetails) -> (Option<String>, Option<String>) {
     let arns = details
         .users
         .iter()

@@ -7,11 +7,11 @@ use serde::Serialize;
 
 use super::decide::{HitRef, Outcome, Source};
 use super::eval::Context;
+use super::policy::{self, Effect, PatternList, Statement};
+use super::resources::Coverage;
 use super::verdict::{
     ConditionSource, Decision, EvalOptions, Layer, PrincipalKind, PrivilegeReason,
 };
-use super::policy::{self, Effect, PatternList, Statement};
-use super::resources::Coverage;
 use super::{Label, Problem};
 use crate::model::iam::AuthorizationDetails;
 

@@ -119,7 +119,7 @@ fn scan_top(s: &mut Scanner<'_>, out: &mut Scan, problems: &mut Vec<Problem>) ->
                         break;
                     }
                     if !first {
-                        s.expect(b',')?;
+                        s.consume(b',')?;
                         s.skip_ws();
                     }
                     first = false;
@@ -143,7 +143,7 @@ fn scan_top(s: &mut Scanner<'_>, out: &mut Scan, problems: &mut Vec<Problem>) ->
 fn scan_page(s: &mut Scanner<'_>, out: &mut Scan, problems: &mut Vec<Problem>) -> ScanResult<()> {
     out.pages += 1;
     let page = out.pages;
-    s.expect(b'{')?;
+    s.consume(b'{')?;
     let mut first = true;
     loop {
         s.skip_ws();
@@ -152,13 +152,13 @@ fn scan_page(s: &mut Scanner<'_>, out: &mut Scan, problems: &mut Vec<Problem>) -
             return Ok(());
         }
         if !first {
-            s.expect(b',')?;
+            s.consume(b',')?;
             s.skip_ws();
         }
         first = false;
         let key = s.string()?;
         s.skip_ws();
-        s.expect(b':')?;
+        s.consume(b':')?;
         s.skip_ws();
         let list = match &s.bytes[key] {
             b"UserDetailList" => Some(&mut out.users),
@@ -193,7 +193,7 @@ fn scan_page(s: &mut Scanner<'_>, out: &mut Scan, problems: &mut Vec<Problem>) -
 }
 
 fn scan_list(s: &mut Scanner<'_>, page: usize, list: &mut Vec<Entry>) -> ScanResult<()> {
-    s.expect(b'[')?;
+    s.consume(b'[')?;
     let mut index = 0;
     loop {
         s.skip_ws();
@@ -202,7 +202,7 @@ fn scan_list(s: &mut Scanner<'_>, page: usize, list: &mut Vec<Entry>) -> ScanRes
             return Ok(());
         }
         if index > 0 {
-            s.expect(b',')?;
+            s.consume(b',')?;
             s.skip_ws();
         }
         let start = s.pos;
@@ -235,7 +235,7 @@ impl Scanner<'_> {
         }
     }
 
-    fn expect(&mut self, byte: u8) -> ScanResult<()> {
+    fn consume(&mut self, byte: u8) -> ScanResult<()> {
         if self.peek() == Some(byte) {
             self.pos += 1;
             Ok(())
@@ -252,7 +252,7 @@ impl Scanner<'_> {
 
     /// Skips a string; returns the range of its contents (escapes left as they are).
     fn string(&mut self) -> ScanResult<Range<usize>> {
-        self.expect(b'"').map_err(|_| "expected a string")?;
+        self.consume(b'"').map_err(|_| "expected a string")?;
         let start = self.pos;
         let rest = &self.bytes[start..];
         let mut i = 0;

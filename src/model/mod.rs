@@ -37,6 +37,18 @@ pub struct Snapshot {
     /// GuardDuty changes read from CloudTrail LookupEvents (`gdaudit changes`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<changes::ChangesData>,
+    /// The IAM account export (`gdaudit permissions`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iam: Option<IamData>,
+}
+
+/// The account's IAM data as collected.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IamData {
+    pub authorization_details: iam::AuthorizationDetails,
+    /// Why the export is incomplete (a page could not be read), when it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<CollectError>,
 }
 
 /// The audited account as far as it is known.

@@ -25,6 +25,8 @@ struct Document<'a> {
     detectors: Option<&'a [DetectorRow]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     changes: Option<&'a crate::commands::ChangesSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permissions: Option<&'a crate::commands::PermissionsSummary>,
 }
 
 #[derive(Serialize)]
@@ -198,6 +200,10 @@ fn document(report: &Report) -> Document<'_> {
         },
         changes: match &report.inventory {
             Inventory::Changes(summary) => Some(summary),
+            _ => None,
+        },
+        permissions: match &report.inventory {
+            Inventory::Permissions(summary) => Some(summary),
             _ => None,
         },
     }

@@ -54,6 +54,7 @@ pub struct Report {
 pub enum Inventory {
     Detectors(Vec<json::DetectorRow>),
     Changes(crate::commands::ChangesSummary),
+    Permissions(crate::commands::PermissionsSummary),
 }
 
 impl Report {

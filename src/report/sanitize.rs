@@ -24,6 +24,14 @@ pub fn clean(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`clean`] for text of several lines: line breaks are kept, everything else is cleaned.
+pub fn clean_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|line| clean(line))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn is_dangerous(c: char) -> bool {
     c.is_control()
         // Bidirectional overrides and isolates can reorder what a terminal shows.
@@ -43,6 +51,11 @@ mod tests {
         assert_eq!(clean("a\u{9b}b"), "a\\x9bb");
         assert_eq!(clean("x\u{202e}y"), "x\\u{202e}y");
         assert_eq!(clean("tab\there\nnl"), "tab\\x09here\\x0anl");
+    }
+
+    #[test]
+    fn line_breaks_survive_clean_lines() {
+        assert_eq!(clean_lines("a\n\u{1b}b\n"), "a\n\\x1bb\n");
     }
 
     #[test]

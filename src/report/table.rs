@@ -51,6 +51,7 @@ fn state_cell(state: &str, color: bool) -> Cell {
 pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
     match &report.inventory {
         Inventory::Changes(summary) => return render_changes(report, summary, color, out),
+        Inventory::Permissions(summary) => return render_permissions(report, summary, color, out),
         Inventory::Detectors(rows) => {
             let account = report.account.as_deref().map(clean);
             writeln!(out, "Account {}", account.as_deref().unwrap_or("(unknown)"))?;
@@ -288,4 +289,145 @@ fn write_incomplete(report: &Report, out: &mut dyn Write) -> std::io::Result<()>
         }
     }
     Ok(())
+}
+
+/// `gdaudit permissions`: one row per flagged principal.
+fn render_permissions(
+    report: &Report,
+    summary: &crate::commands::PermissionsSummary,
+    color: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let account = report.account.as_deref().map(clean);
+    writeln!(
+        out,
+        "Account {}: {} users, {} roles, {} groups, {} managed policies (source: {})",
+        account.as_deref().unwrap_or("(unknown)"),
+        summary.users,
+        summary.roles,
+        summary.groups,
+        summary.managed_policies,
+        summary.source
+    )?;
+    if report.findings.is_empty() {
+        writeln!(
+            out,
+            "\nNo non-privileged user or role can change GuardDuty."
+        )?;
+    } else {
+        writeln!(out, "\nNon-privileged principals that can change GuardDuty")?;
+        let mut table = new_table(color);
+        table.set_header([
+            "Severity",
+            "Principal",
+            "Type",
+            "Actions",
+            "Most dangerous",
+            "Granted by",
+        ]);
+        for f in &report.findings {
+            let actions = f.details["actions"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let conditional = actions.iter().filter(|a| a["conditional"] == true).count();
+            let count = if conditional > 0 {
+                format!("{} ({conditional} conditional)", actions.len())
+            } else {
+                actions.len().to_string()
+            };
+            let mut dangerous: Vec<&str> = f.details["high_risk_actions"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+                .unwrap_or_default();
+            if dangerous.is_empty() {
+                dangerous = actions
+                    .iter()
+                    .filter_map(|a| a["action"].as_str())
+                    .collect();
+            }
+            let shown = dangerous.len().min(4);
+            let mut most = dangerous[..shown].join(", ");
+            if dangerous.len() > shown {
+                most.push_str(&format!(" (+{} more)", dangerous.len() - shown));
+            }
+            let mut policies: Vec<String> = actions
+                .iter()
+                .flat_map(|a| {
+                    a["granted_by"]
+                        .as_array()
+                        .map(Vec::as_slice)
+                        .unwrap_or_default()
+                })
+                .map(|g| match g["statement"].as_str() {
+                    Some(statement) => {
+                        format!("{} [{statement}]", g["policy"].as_str().unwrap_or("?"))
+                    }
+                    None => g["policy"].as_str().unwrap_or("?").to_owned(),
+                })
+                .collect();
+            policies.sort();
+            policies.dedup();
+            table.add_row(vec![
+                severity_cell(f.severity, color),
+                Cell::new(clean(&f.resource)),
+                Cell::new(detail(&f.details, &["principal_type"])),
+                Cell::new(count),
+                Cell::new(clean(&most)),
+                Cell::new(clean(&policies.join("\n"))),
+            ]);
+        }
+        writeln!(out, "{table}")?;
+        writeln!(
+            out,
+            "\nExplain one: gdaudit permissions explain PRINCIPAL [ACTION]"
+        )?;
+    }
+    if !summary.privileged.is_empty() {
+        writeln!(
+            out,
+            "\nPrivileged (not flagged): {}",
+            summary.privileged.len()
+        )?;
+        for p in summary.privileged.iter().take(20) {
+            let why = match &p.reason {
+                crate::iam::PrivilegeReason::Administrator => "administrator".to_owned(),
+                crate::iam::PrivilegeReason::MatchesGlob { glob } => {
+                    format!("matches --privileged {glob}")
+                }
+            };
+            writeln!(out, "  {} ({})", clean(&p.arn), clean(&why))?;
+        }
+        if summary.privileged.len() > 20 {
+            writeln!(
+                out,
+                "  … and {} more (see -o json)",
+                summary.privileged.len() - 20
+            )?;
+        }
+    }
+    let counts: Vec<String> = Severity::ALL
+        .iter()
+        .map(|s| (s, report.count(*s)))
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
+    writeln!(
+        out,
+        "\nSummary: {} principal{} can change GuardDuty{}; {} service-linked role{} left out",
+        report.findings.len(),
+        if report.findings.len() == 1 { "" } else { "s" },
+        if counts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", counts.join(", "))
+        },
+        summary.service_linked_roles_skipped,
+        if summary.service_linked_roles_skipped == 1 {
+            ""
+        } else {
+            "s"
+        },
+    )?;
+    write_incomplete(report, out)
 }

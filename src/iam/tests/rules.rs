@@ -694,3 +694,119 @@ fn verdicts_serialize_flat_with_their_statements() {
         })
     );
 }
+
+#[test]
+fn deny_with_not_resource_denies_what_it_leaves_out() {
+    let eval = evaluate_default(&users(vec![user(
+        "u",
+        &[
+            &doc(r#"{"Effect":"Allow","Action":"guardduty:*","Resource":"*"}"#),
+            &doc(&format!(
+                r#"{{"Effect":"Deny","Action":"guardduty:*","NotResource":"{DETECTORS}"}}"#
+            )),
+        ],
+    )]));
+    // Detectors and what is under them are left out of the Deny; everything else is denied.
+    assert_eq!(
+        verdict(&eval, "u", "DeleteDetector").unwrap().decision,
+        Decision::Allowed
+    );
+    assert_eq!(
+        verdict(&eval, "u", "DeleteFilter").unwrap().decision,
+        Decision::Allowed
+    );
+    assert_eq!(
+        verdict(&eval, "u", "CreateIPSet").unwrap().decision,
+        Decision::Denied
+    );
+    assert_eq!(
+        verdict(&eval, "u", "DeleteMalwareProtectionPlan")
+            .unwrap()
+            .decision,
+        Decision::Denied
+    );
+}
+
+#[test]
+fn conditions_in_the_boundary_or_an_scp_make_the_action_conditional() {
+    let bound = managed(
+        "Boundary",
+        &[(
+            "v1",
+            true,
+            &doc(
+                r#"{"Effect":"Allow","Action":"guardduty:*","Resource":"*","Condition":{"StringEquals":{"aws:RequestedRegion":"eu-west-1"}}}"#,
+            ),
+        )],
+    );
+    let mut u = user(
+        "u",
+        &[&doc(
+            r#"{"Effect":"Allow","Action":"guardduty:CreateFilter","Resource":"*"}"#,
+        )],
+    );
+    u.permissions_boundary = boundary(&bound.arn);
+    let details = AuthorizationDetails {
+        users: vec![u],
+        policies: vec![bound],
+        ..AuthorizationDetails::default()
+    };
+    let scp = ScpPolicy::new(
+        "MfaOnly",
+        &serde_json::from_str(&doc(r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}"#)).unwrap(),
+    );
+    let opts = EvalOptions {
+        scps: vec![vec![scp]],
+        ..EvalOptions::default()
+    };
+    let eval = evaluate(&details, &opts);
+    let v = verdict(&eval, "u", "CreateFilter").unwrap();
+    assert_eq!(v.decision, Decision::Conditional);
+    assert_eq!(
+        v.conditional_by,
+        vec![ConditionSource::Boundary, ConditionSource::Scp]
+    );
+    assert_eq!(
+        v.condition_keys,
+        vec![
+            Label::from("aws:MultiFactorAuthPresent"),
+            Label::from("aws:RequestedRegion")
+        ]
+    );
+    assert_eq!(v.capped_by.len(), 2);
+}
+
+#[test]
+fn an_unreadable_scp_is_reported_and_caps_nothing() {
+    let details = users(vec![user(
+        "u",
+        &[&doc(
+            r#"{"Effect":"Allow","Action":"guardduty:*","Resource":"*"}"#,
+        )],
+    )]);
+    let only_filters = ScpPolicy::new(
+        "Filters",
+        &serde_json::from_str(&doc(
+            r#"{"Effect":"Allow","Action":"guardduty:CreateFilter","Resource":"*"}"#,
+        ))
+        .unwrap(),
+    );
+    let opts = EvalOptions {
+        scps: vec![
+            vec![ScpPolicy::new(
+                "Broken",
+                &serde_json::json!("{\"Statement\": ["),
+            )],
+            vec![only_filters],
+        ],
+        ..EvalOptions::default()
+    };
+    let eval = evaluate(&details, &opts);
+    assert_eq!(held(&eval, "u"), vec!["CreateFilter"]);
+    let capped = verdict(&eval, "u", "DeleteDetector").unwrap();
+    assert_eq!(capped.capped_by[0].policy.as_str(), "scp/1/Filters");
+    assert_eq!(eval.problems.len(), 1);
+    assert_eq!(eval.problems[0].kind, ProblemKind::InvalidJson);
+    assert_eq!(eval.problems[0].policy.as_deref(), Some("scp/0/Broken"));
+    assert_eq!(eval.problems[0].location.as_deref(), Some("SCP level 0"));
+}

@@ -1,0 +1,199 @@
+//! `gdaudit permissions`: which non-privileged users and roles can change GuardDuty.
+
+use serde::Serialize;
+
+use super::{Io, Needs, RunError, acquire};
+use crate::checks::permissions::findings;
+use crate::cli::{GlobalArgs, IamArgs, OutputFormat, PermissionsArgs, PermissionsCommand};
+use crate::iam::{self, EvalOptions, Evaluation, PrivilegeReason};
+use crate::model::iam::AuthorizationDetails;
+use crate::report::sanitize::clean_lines;
+use crate::report::{self, Inventory, Outcome, RenderOptions, Report};
+
+/// What was judged, for the `permissions` key of the JSON output and the table's summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct PermissionsSummary {
+    /// `api`, `file` or `snapshot`.
+    pub source: &'static str,
+    pub users: usize,
+    pub roles: usize,
+    pub groups: usize,
+    pub managed_policies: usize,
+    /// Principals judged privileged, and why (`administrator`, or `matches_glob` with the glob).
+    pub privileged: Vec<PrivilegedPrincipal>,
+    pub service_linked_roles_skipped: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PrivilegedPrincipal {
+    pub arn: String,
+    pub reason: PrivilegeReason,
+}
+
+/// The IAM data and what is wrong with it, from a file, a snapshot or AWS.
+struct Input {
+    details: AuthorizationDetails,
+    account: Option<String>,
+    source: &'static str,
+    incomplete: Vec<String>,
+}
+
+fn input(global: &GlobalArgs, args: &IamArgs, io: &mut Io<'_>) -> Result<Input, RunError> {
+    if let Some(path) = &args.authorization_details {
+        let bytes = std::fs::read(path)
+            .map_err(|e| RunError::Usage(format!("cannot read {}: {e}", path.display())))?;
+        let read = iam::read_export(&bytes);
+        return Ok(Input {
+            details: read.details,
+            account: None,
+            source: "file",
+            incomplete: read
+                .problems
+                .iter()
+                .map(|p| format!("{}: {p}", path.display()))
+                .collect(),
+        });
+    }
+    let snapshot = acquire(
+        global,
+        Needs {
+            detectors: false,
+            changes: None,
+            iam: true,
+        },
+        io,
+    )?;
+    let data = snapshot.iam.unwrap_or_default();
+    Ok(Input {
+        details: data.authorization_details,
+        account: snapshot.account.id,
+        source: if global.snapshot.is_some() {
+            "snapshot"
+        } else {
+            "api"
+        },
+        incomplete: data
+            .error
+            .iter()
+            .map(|e| format!("the IAM export is incomplete: {e}"))
+            .collect(),
+    })
+}
+
+fn eval_options(args: &IamArgs) -> Result<EvalOptions, RunError> {
+    let mut scps = Vec::new();
+    for path in &args.scp {
+        let bytes = std::fs::read(path)
+            .map_err(|e| RunError::Usage(format!("cannot read --scp {}: {e}", path.display())))?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| RunError::Usage(format!("--scp {} is not JSON: {e}", path.display())))?;
+        let levels = iam::scp_levels_from_json(&value)
+            .map_err(|e| RunError::Usage(format!("--scp {}: {e}", path.display())))?;
+        scps.extend(levels);
+    }
+    for glob in &args.privileged {
+        if glob.trim().is_empty() {
+            return Err(RunError::Usage(
+                "--privileged needs a non-empty ARN glob".into(),
+            ));
+        }
+    }
+    Ok(EvalOptions {
+        privileged_globs: args.privileged.clone(),
+        scps,
+    })
+}
+
+pub fn run(
+    global: &GlobalArgs,
+    args: &PermissionsArgs,
+    io: &mut Io<'_>,
+) -> Result<Outcome, RunError> {
+    let opts = eval_options(&args.iam)?;
+    let mut input = input(global, &args.iam, io)?;
+    if let Some(PermissionsCommand::Explain { principal, action }) = &args.explain {
+        return explain(
+            &input.details,
+            &opts,
+            principal,
+            action.as_deref(),
+            args.report.output,
+            io,
+        );
+    }
+    let evaluation = iam::evaluate(&input.details, &opts);
+    input
+        .incomplete
+        .extend(evaluation.problems.iter().map(ToString::to_string));
+    let mut report = build_report(&input, &evaluation);
+    report.sort();
+    if args.report.output != OutputFormat::Table {
+        for reason in &report.incomplete {
+            io.note(&format!("incomplete: {reason}"));
+        }
+    }
+    report::render(
+        &report,
+        RenderOptions {
+            format: args.report.output,
+            color: io.color,
+        },
+        io.stdout,
+    )?;
+    Ok(report.outcome(global.fail_on))
+}
+
+fn build_report(input: &Input, evaluation: &Evaluation) -> Report {
+    let d = &input.details;
+    let summary = PermissionsSummary {
+        source: input.source,
+        users: d.users.len(),
+        roles: d.roles.len(),
+        groups: d.groups.len(),
+        managed_policies: d.policies.len(),
+        privileged: evaluation
+            .principals
+            .iter()
+            .filter_map(|p| {
+                p.privileged.clone().map(|reason| PrivilegedPrincipal {
+                    arn: p.arn.clone(),
+                    reason,
+                })
+            })
+            .collect(),
+        service_linked_roles_skipped: evaluation.service_linked_roles_skipped,
+    };
+    Report {
+        command: "permissions",
+        account: evaluation
+            .account_id
+            .clone()
+            .or_else(|| input.account.clone()),
+        generated_at: super::now_rfc3339(),
+        regions: Vec::new(),
+        findings: findings(evaluation),
+        incomplete: input.incomplete.clone(),
+        inventory: Inventory::Permissions(summary),
+    }
+}
+
+fn explain(
+    details: &AuthorizationDetails,
+    opts: &EvalOptions,
+    principal: &str,
+    action: Option<&str>,
+    format: OutputFormat,
+    io: &mut Io<'_>,
+) -> Result<Outcome, RunError> {
+    let explanation = iam::explain(details, opts, principal, action)
+        .map_err(|e| RunError::Usage(e.to_string()))?;
+    match format {
+        OutputFormat::Table => write!(io.stdout, "{}", clean_lines(&explanation.to_string()))?,
+        OutputFormat::Json | OutputFormat::Jsonl => {
+            serde_json::to_writer_pretty(&mut *io.stdout, &explanation)
+                .map_err(std::io::Error::from)?;
+            writeln!(io.stdout)?;
+        }
+    }
+    Ok(Outcome::Clean)
+}
