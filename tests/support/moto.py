@@ -69,6 +69,35 @@ def install_shims() -> None:
     moto.account.urls.url_paths["{0}/listRegions$"] = AccountResponse.dispatch
 
 
+def latency_from_args(args: list) -> float:
+    """`--latency-ms N`: seconds of delay before each request (benchmarks only)."""
+    for i, arg in enumerate(args):
+        if arg == "--latency-ms" and i + 1 < len(args):
+            return float(args[i + 1]) / 1000.0
+    return 0.0
+
+
+def add_latency(seconds: float) -> None:
+    """Delay every request, as the network does between a client and AWS (tens of ms).
+
+    Used by scripts/bench-detectors only: moto answers from one Python process in a few
+    milliseconds, so without it a benchmark measures moto's own CPU time, not how well the
+    client overlaps its calls. The delay sleeps (releasing the GIL), so concurrent requests
+    wait concurrently, as they would on a network.
+    """
+    import time
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    original = DomainDispatcherApplication.__call__
+
+    def delayed(self, environ, start_response):  # type: ignore[no-untyped-def]
+        time.sleep(seconds)
+        return original(self, environ, start_response)
+
+    DomainDispatcherApplication.__call__ = delayed  # type: ignore[method-assign]
+
+
 def main() -> int:
     if not os.environ.get("MOTO_ACCOUNT_ID"):
         print("moto.py: MOTO_ACCOUNT_ID must be set by the caller", file=sys.stderr)
@@ -82,6 +111,9 @@ def main() -> int:
 
     if "--no-shims" not in sys.argv[1:]:
         install_shims()
+    latency = latency_from_args(sys.argv[1:])
+    if latency:
+        add_latency(latency)
 
     # Port 0: the kernel picks a free port while binding, and start() returns only once
     # the socket is bound and listening, so READY is true when printed and no other
