@@ -98,6 +98,10 @@ pub enum OutputFormat {
     Json,
     /// One finding per line, for piping into a ticket system.
     Jsonl,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// One finding per row (RFC 4180), with spreadsheet formulas neutralised.
+    Csv,
 }
 
 /// Options of the commands that report findings.

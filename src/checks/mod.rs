@@ -29,7 +29,11 @@ pub const DOCS_CHECKS_URL: &str = "docs/checks.md";
 
 /// Every check gdaudit has, in the order the docs list them.
 pub fn catalogue() -> Vec<&'static CheckInfo> {
-    detectors::CHECKS.iter().chain(changes::CHECKS).chain(permissions::CHECKS).collect()
+    detectors::CHECKS
+        .iter()
+        .chain(changes::CHECKS)
+        .chain(permissions::CHECKS)
+        .collect()
 }
 
 /// Looks a check up by id.

@@ -194,6 +194,12 @@ fn explain(
                 .map_err(std::io::Error::from)?;
             writeln!(io.stdout)?;
         }
+        OutputFormat::Sarif | OutputFormat::Csv => {
+            return Err(RunError::Usage(
+                "`permissions explain` prints decisions, not findings: use -o table or -o json"
+                    .to_owned(),
+            ));
+        }
     }
     Ok(Outcome::Clean)
 }

@@ -35,7 +35,7 @@ pub use explain::{ActionExplanation, Evidence, EvidenceRole, ExplainError, Expla
 pub use export::{ExportRead, read_export};
 pub use policy::Effect;
 pub use resources::Coverage;
-pub use scp::{ScpPolicy, scp_levels_from_json};
+pub use scp::{ScpFormatError, ScpPolicy, scp_levels_from_json};
 pub use verdict::{
     ActionVerdict, ConditionSource, Decision, EvalOptions, Evaluation, Layer, PrincipalKind,
     PrincipalVerdict, PrivilegeReason, StatementRef, Verdict,

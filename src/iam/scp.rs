@@ -23,13 +23,18 @@ impl ScpPolicy {
     }
 }
 
+/// An `--scp` file whose JSON has none of the accepted shapes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a service control policy file: {0}")]
+pub struct ScpFormatError(String);
+
 /// Reads SCPs from the JSON of an `--scp` file. Accepted shapes:
 /// - one policy document (`{"Statement": ...}`): one level holding one policy;
 /// - a list of documents: one level;
 /// - a list of lists: one list per level, root first;
 /// - in place of a document, `aws organizations describe-policy` output
 ///   (`{"Policy": {"PolicySummary": {"Name": ...}, "Content": "..."}}`) or `{"Name", "Content"}`.
-pub fn scp_levels_from_json(value: &Value) -> Result<Vec<Vec<ScpPolicy>>, String> {
+pub fn scp_levels_from_json(value: &Value) -> Result<Vec<Vec<ScpPolicy>>, ScpFormatError> {
     match value {
         Value::Array(items) if items.iter().all(Value::is_array) && !items.is_empty() => items
             .iter()
@@ -38,13 +43,17 @@ pub fn scp_levels_from_json(value: &Value) -> Result<Vec<Vec<ScpPolicy>>, String
             .collect(),
         Value::Array(_) => Ok(vec![level_from(value, 0)?]),
         Value::Object(_) => Ok(vec![vec![policy_from(value, 0, 0)?]]),
-        _ => Err("expected a policy document, a list of them, or a list of lists".to_owned()),
+        _ => Err(ScpFormatError(
+            "expected a policy document, a list of them, or a list of lists".to_owned(),
+        )),
     }
 }
 
-fn level_from(docs: &Value, level: usize) -> Result<Vec<ScpPolicy>, String> {
+fn level_from(docs: &Value, level: usize) -> Result<Vec<ScpPolicy>, ScpFormatError> {
     let Value::Array(docs) = docs else {
-        return Err(format!("level {level}: expected a list of policies"));
+        return Err(ScpFormatError(format!(
+            "level {level}: expected a list of policies"
+        )));
     };
     docs.iter()
         .enumerate()
@@ -52,7 +61,7 @@ fn level_from(docs: &Value, level: usize) -> Result<Vec<ScpPolicy>, String> {
         .collect()
 }
 
-fn policy_from(doc: &Value, level: usize, index: usize) -> Result<ScpPolicy, String> {
+fn policy_from(doc: &Value, level: usize, index: usize) -> Result<ScpPolicy, ScpFormatError> {
     let fallback = format!("level {level} policy {index}");
     let inner = doc.get("Policy").unwrap_or(doc);
     if let Some(content) = inner.get("Content") {
@@ -66,7 +75,9 @@ fn policy_from(doc: &Value, level: usize, index: usize) -> Result<ScpPolicy, Str
     }
     match doc {
         Value::Object(_) | Value::String(_) => Ok(ScpPolicy::new(fallback, doc)),
-        _ => Err(format!("{fallback}: expected a policy document")),
+        _ => Err(ScpFormatError(format!(
+            "{fallback}: expected a policy document"
+        ))),
     }
 }
 

@@ -1,8 +1,10 @@
 //! Findings and reports: the summary, the exit code, and one renderer per format.
 
+pub mod csv;
 pub mod finding;
 pub mod json;
 pub mod sanitize;
+pub mod sarif;
 pub mod table;
 
 use std::io::Write;
@@ -105,6 +107,8 @@ pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std:
         OutputFormat::Table => table::render(report, opts.color, out),
         OutputFormat::Json => json::render(report, out),
         OutputFormat::Jsonl => json::render_lines(report, out),
+        OutputFormat::Sarif => sarif::render(report, out),
+        OutputFormat::Csv => csv::render(report, out),
     }
 }
 
