@@ -126,8 +126,9 @@ fn finding(
         region: region.map(str::to_owned),
         resource,
         fingerprint: fingerprint(CONFIG_CHANGE.id, account, region, &discriminating_id, ""),
-        details,
+        details: details.into(),
         remediation: meaning.remediation.to_owned(),
+        suppressed: None,
     }
 }
 
@@ -1330,7 +1331,7 @@ mod tests {
                 action.name,
                 finding.title
             );
-            assert_eq!(finding.details["read_only"], json!(false));
+            assert_eq!(finding.details.value()["read_only"], json!(false));
         }
     }
 
@@ -1368,7 +1369,7 @@ mod tests {
             check_event(&odd, with_reads).map(|f| f.title).as_deref(),
             Some("GuardDuty call ModifyInstanceAttributes (not known to change GuardDuty)")
         );
-        assert_eq!(finding.details["read_only"], json!(true));
+        assert_eq!(finding.details.value()["read_only"], json!(true));
 
         let mut other = record("DeleteDetector", json!({}));
         other["eventSource"] = json!("ec2.amazonaws.com");
@@ -1394,10 +1395,10 @@ mod tests {
             finding.title,
             "Failed attempt (AccessDenied): GuardDuty turned off in eu-west-1 (detector d1 deleted, with its findings)"
         );
-        assert_eq!(finding.details["outcome"], json!("failed"));
-        assert_eq!(finding.details["error_code"], json!("AccessDenied"));
+        assert_eq!(finding.details.value()["outcome"], json!("failed"));
+        assert_eq!(finding.details.value()["error_code"], json!("AccessDenied"));
         assert_eq!(
-            finding.details["meaning"],
+            finding.details.value()["meaning"],
             json!("GuardDuty turned off in eu-west-1 (detector d1 deleted, with its findings)")
         );
     }
@@ -1433,7 +1434,7 @@ mod tests {
         );
         assert_eq!(finding.remediation, TRUSTED_LIST);
         assert_eq!(
-            finding.details,
+            finding.details.value(),
             json!({
                 "event_time": "2024-05-01T12:00:00Z",
                 "event_name": "CreateIPSet",
@@ -1461,7 +1462,7 @@ mod tests {
             ..ChangeOptions::default()
         };
         let finding = check_event(&event, raw).unwrap();
-        assert_eq!(finding.details["raw"], with_response);
+        assert_eq!(finding.details.value()["raw"], with_response);
         assert!(CHECKS.iter().any(|c| c.id == finding.check));
     }
 

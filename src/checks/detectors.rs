@@ -300,8 +300,9 @@ fn finding(
         region: Some(region.to_owned()),
         resource: resource.to_owned(),
         fingerprint: fingerprint(check.id, account, Some(region), resource, discriminator),
-        details,
+        details: details.into(),
         remediation: check.remediation.to_owned(),
+        suppressed: None,
     }
 }
 

@@ -1,10 +1,12 @@
 //! Permissions check: users and roles that are not privileged but hold GuardDuty change actions.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::CheckInfo;
 use crate::iam::{ActionVerdict, Decision, Evaluation, PrincipalVerdict};
-use crate::report::finding::{Finding, Severity, fingerprint};
+use std::sync::Arc;
+
+use crate::report::finding::{Details, DetailsSource, Finding, Severity, fingerprint};
 
 pub const NON_PRIVILEGED_WRITE_ACCESS: CheckInfo = CheckInfo {
     id: "non-privileged-write-access",
@@ -69,29 +71,65 @@ pub fn is_high_risk(action: &str) -> bool {
 }
 
 /// One finding per non-privileged user or role holding at least one GuardDuty change action,
-/// ordered by principal ARN.
-pub fn findings(eval: &Evaluation) -> Vec<Finding> {
+/// ordered by principal ARN. The findings share `eval`: each one's details are written from it
+/// only when rendered, so memory holds the verdicts once, not every finding's action list.
+pub fn findings(eval: &Arc<Evaluation>) -> Vec<Finding> {
+    let source: Arc<dyn DetailsSource> = Arc::new(Shared(Arc::clone(eval)));
     let mut out: Vec<Finding> = eval
         .principals
         .iter()
-        .filter(|p| p.privileged.is_none())
-        .filter_map(|p| finding(eval.account_id.as_deref(), p))
+        .enumerate()
+        .filter(|(_, p)| p.privileged.is_none())
+        .filter_map(|(index, p)| {
+            finding(
+                eval.account_id.as_deref(),
+                p,
+                Details::lazy(Arc::clone(&source), index),
+            )
+        })
         .collect();
     out.sort_by(|a, b| a.resource.cmp(&b.resource));
     out
 }
 
-fn finding(account: Option<&str>, principal: &PrincipalVerdict) -> Option<Finding> {
+/// The evaluation the findings' details are written from, by principal index.
+struct Shared(Arc<Evaluation>);
+
+impl DetailsSource for Shared {
+    fn details(&self, index: usize) -> Box<serde_json::value::RawValue> {
+        let Some(principal) = self.0.principals.get(index) else {
+            return serde_json::value::RawValue::NULL.to_owned();
+        };
+        let held: Vec<&ActionVerdict> = principal.held_actions().collect();
+        let high_risk = high_risk_actions(&held);
+        let details = PermissionDetails {
+            principal_type: principal.kind.as_str(),
+            actions: held.iter().map(|a| ActionDetail(a)).collect(),
+            high_risk_actions: &high_risk,
+        };
+        serde_json::value::to_raw_value(&details)
+            .unwrap_or_else(|_| serde_json::value::RawValue::NULL.to_owned())
+    }
+}
+
+/// The actions held without condition whose grant makes a finding high.
+fn high_risk_actions(held: &[&ActionVerdict]) -> Vec<&'static str> {
+    held.iter()
+        .filter(|a| a.decision == Decision::Allowed && is_high_risk(a.action))
+        .map(|a| a.action)
+        .collect()
+}
+
+fn finding(
+    account: Option<&str>,
+    principal: &PrincipalVerdict,
+    details: Details,
+) -> Option<Finding> {
     let held: Vec<&ActionVerdict> = principal.held_actions().collect();
     if held.is_empty() {
         return None;
     }
     let severity = severity(&held);
-    let high_risk: Vec<&str> = held
-        .iter()
-        .filter(|a| a.decision == Decision::Allowed && is_high_risk(a.action))
-        .map(|a| a.action)
-        .collect();
     let check = &NON_PRIVILEGED_WRITE_ACCESS;
     let kind = principal.kind.as_str();
     let count = held.len();
@@ -112,31 +150,36 @@ fn finding(account: Option<&str>, principal: &PrincipalVerdict) -> Option<Findin
         region: None,
         resource: principal.arn.clone(),
         fingerprint: fingerprint(check.id, account, None, &principal.arn, ""),
-        details: json!({
-            "principal_type": kind,
-            "actions": action_details(&held),
-            "high_risk_actions": high_risk,
-        }),
+        details,
         remediation: check.remediation.to_owned(),
+        suppressed: None,
     })
 }
 
-/// `details.actions`: one object per action held.
-fn action_details(held: &[&ActionVerdict]) -> Vec<Value> {
-    held.iter()
-        .map(|a| {
-            json!({
-                "action": a.action,
-                "conditional": a.conditional,
-                "resource_scoped": a.resource_scoped,
-                "condition_keys": a.condition_keys,
-                "granted_by": a.granted_by.iter().map(|g| json!({
-                    "policy": g.policy,
-                    "statement": g.statement,
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect()
+/// `details` of a finding.
+#[derive(Serialize)]
+struct PermissionDetails<'a> {
+    principal_type: &'a str,
+    /// One object per action held.
+    actions: Vec<ActionDetail<'a>>,
+    high_risk_actions: &'a [&'a str],
+}
+
+/// `details.actions[]`: `{action, conditional, resource_scoped, condition_keys, granted_by}`.
+struct ActionDetail<'a>(&'a ActionVerdict);
+
+impl Serialize for ActionDetail<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let a = self.0;
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("action", a.action)?;
+        map.serialize_entry("conditional", &a.conditional)?;
+        map.serialize_entry("resource_scoped", &a.resource_scoped)?;
+        map.serialize_entry("condition_keys", &a.condition_keys)?;
+        map.serialize_entry("granted_by", &a.granted_by)?;
+        map.end()
+    }
 }
 
 /// High: a high-risk action held without condition. Medium: any other action held without
@@ -184,7 +227,7 @@ mod tests {
             privileged_globs: globs.iter().map(|g| (*g).to_owned()).collect(),
             ..EvalOptions::default()
         };
-        findings(&evaluate(&details, &opts))
+        findings(&std::sync::Arc::new(evaluate(&details, &opts)))
     }
 
     #[test]
@@ -240,9 +283,9 @@ mod tests {
             ]
         );
         let mfa = &found[2];
-        assert_eq!(mfa.details["actions"][0]["conditional"], true);
+        assert_eq!(mfa.details.value()["actions"][0]["conditional"], true);
         assert_eq!(
-            mfa.details["actions"][0]["condition_keys"][0],
+            mfa.details.value()["actions"][0]["condition_keys"][0],
             "aws:MultiFactorAuthPresent"
         );
     }
@@ -274,8 +317,8 @@ mod tests {
             )
         );
         assert_eq!(
-            f.details,
-            json!({
+            f.details.value(),
+            serde_json::json!({
                 "principal_type": "user",
                 "actions": [{
                     "action": "guardduty:CreateFilter",

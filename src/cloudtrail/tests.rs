@@ -373,8 +373,11 @@ fn lookup_events_and_log_files_give_identical_findings() {
         let from_files = check_events(&read.events, options);
         assert_eq!(from_api.len(), 2);
         assert_eq!(from_api, from_files, "include_raw: {include_raw}");
-        assert_eq!(from_api[1].details["outcome"], json!("failed"));
-        assert_eq!(from_api[0].details.get("raw").is_some(), include_raw);
+        assert_eq!(from_api[1].details.value()["outcome"], json!("failed"));
+        assert_eq!(
+            from_api[0].details.value().get("raw").is_some(),
+            include_raw
+        );
     }
 }
 
@@ -452,8 +455,14 @@ fn every_corpus_file_is_read_and_its_changes_are_pinned() {
             problems.push((name.clone(), problem.message.clone()));
         }
         for finding in check_events(&read.events, ChangeOptions::default()) {
-            let outcome = finding.details["outcome"].as_str().unwrap().to_owned();
-            let event = finding.details["event_name"].as_str().unwrap().to_owned();
+            let outcome = finding.details.value()["outcome"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let event = finding.details.value()["event_name"]
+                .as_str()
+                .unwrap()
+                .to_owned();
             changes.push((name.clone(), event, outcome, finding.severity));
         }
     }
@@ -557,15 +566,19 @@ fn the_corpus_as_one_tree_lists_each_change_once() {
         (569, 3, 947)
     );
     let findings = check_events(&read.events, ChangeOptions::default());
-    let rows: Vec<(&str, Severity, &str)> = findings
+    let ids: Vec<String> = findings
         .iter()
         .map(|f| {
-            (
-                f.details["event_id"].as_str().unwrap_or("-"),
-                f.severity,
-                f.title.as_str(),
-            )
+            f.details.value()["event_id"]
+                .as_str()
+                .unwrap_or("-")
+                .to_owned()
         })
+        .collect();
+    let rows: Vec<(&str, Severity, &str)> = findings
+        .iter()
+        .zip(&ids)
+        .map(|(f, id)| (id.as_str(), f.severity, f.title.as_str()))
         .collect();
     assert_eq!(
         rows,

@@ -1,5 +1,7 @@
 //! `gdaudit permissions`: which non-privileged users and roles can change GuardDuty.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::{Io, Needs, RunError, acquire};
@@ -125,7 +127,10 @@ pub fn run(
     input
         .incomplete
         .extend(evaluation.problems.iter().map(ToString::to_string));
-    let mut report = build_report(&input, &evaluation);
+    let counts = Counts::of(&input.details);
+    // The verdicts carry everything the report needs: free the export before the findings.
+    input.details = AuthorizationDetails::default();
+    let mut report = build_report(&input, counts, Arc::new(evaluation));
     report.sort();
     if args.report.output != OutputFormat::Table {
         for reason in &report.incomplete {
@@ -143,14 +148,32 @@ pub fn run(
     Ok(report.outcome(global.fail_on))
 }
 
-fn build_report(input: &Input, evaluation: &Evaluation) -> Report {
-    let d = &input.details;
+/// How many of each kind of entity the export held.
+struct Counts {
+    users: usize,
+    roles: usize,
+    groups: usize,
+    managed_policies: usize,
+}
+
+impl Counts {
+    fn of(d: &AuthorizationDetails) -> Counts {
+        Counts {
+            users: d.users.len(),
+            roles: d.roles.len(),
+            groups: d.groups.len(),
+            managed_policies: d.policies.len(),
+        }
+    }
+}
+
+fn build_report(input: &Input, counts: Counts, evaluation: Arc<Evaluation>) -> Report {
     let summary = PermissionsSummary {
         source: input.source,
-        users: d.users.len(),
-        roles: d.roles.len(),
-        groups: d.groups.len(),
-        managed_policies: d.policies.len(),
+        users: counts.users,
+        roles: counts.roles,
+        groups: counts.groups,
+        managed_policies: counts.managed_policies,
         privileged: evaluation
             .principals
             .iter()
@@ -171,7 +194,7 @@ fn build_report(input: &Input, evaluation: &Evaluation) -> Report {
             .or_else(|| input.account.clone()),
         generated_at: super::now_rfc3339(),
         regions: Vec::new(),
-        findings: findings(evaluation),
+        findings: findings(&evaluation),
         incomplete: input.incomplete.clone(),
         inventory: Inventory::Permissions(summary),
     }

@@ -46,20 +46,20 @@ fn row(finding: &Finding) -> std::io::Result<[Cow<'_, str>; 9]> {
         Cow::Borrowed(finding.resource.as_str()),
         Cow::Borrowed(finding.fingerprint.as_str()),
         Cow::Borrowed(finding.remediation.as_str()),
-        Cow::Owned(details(&finding.details)?),
+        Cow::Owned(details(&finding.details.as_json())),
     ])
 }
 
 /// Compact JSON, or nothing for no details. serde_json escapes C0 controls; DEL, C1 and the
 /// bidi overrides it leaves raw are escaped here as `\uXXXX`, which keeps the JSON valid and
 /// equal in meaning (those characters can only occur inside JSON strings).
-fn details(details: &serde_json::Value) -> std::io::Result<String> {
-    if details.is_null() {
-        return Ok(String::new());
+/// The text is the finding's details as written (compact JSON, never re-parsed here).
+fn details(json: &str) -> String {
+    if json == "null" {
+        return String::new();
     }
-    let json = serde_json::to_string(details)?;
     if !json.chars().any(is_unsafe_in_json) {
-        return Ok(json);
+        return json.to_owned();
     }
     let mut escaped = String::with_capacity(json.len() + 16);
     for c in json.chars() {
@@ -70,7 +70,7 @@ fn details(details: &serde_json::Value) -> std::io::Result<String> {
             escaped.push(c);
         }
     }
-    Ok(escaped)
+    escaped
 }
 
 fn is_unsafe_in_json(c: char) -> bool {
@@ -133,7 +133,7 @@ fn push_field(line: &mut String, field: &str) {
 mod tests {
     use super::*;
     use crate::report::Inventory;
-    use crate::report::finding::Severity;
+    use crate::report::finding::{Details, Severity};
     use serde_json::json;
 
     fn finding() -> Finding {
@@ -145,7 +145,10 @@ mod tests {
             region: Some("eu-west-1".into()),
             resource: "98861d52fb421de57782b1a8afbc67d9".into(),
             fingerprint: "0bce4307099f4e1266d02a3d8deb4e67".into(),
-            details: json!({"detector_id": "98861d52fb421de57782b1a8afbc67d9", "status": "DISABLED"}),
+            details:
+                json!({"detector_id": "98861d52fb421de57782b1a8afbc67d9", "status": "DISABLED"})
+                    .into(),
+            suppressed: None,
             remediation: "Re-enable it: `aws guardduty update-detector --enable`.".into(),
         }
     }
@@ -228,7 +231,7 @@ mod tests {
         f.resource = "=HYPERLINK(\"http://x.test\",\"y\")".into();
         f.title = "@evil\u{1b}[31m, red".into();
         f.account = Some("-1".into());
-        f.details = json!({"agent": "a\u{202e}b\u{7f}c\u{9b}d\ne"});
+        f.details = json!({"agent": "a\u{202e}b\u{7f}c\u{9b}d\ne"}).into();
         let csv = csv_of(vec![f]);
         let row = csv.lines().nth(1).unwrap();
         assert!(
@@ -246,14 +249,14 @@ mod tests {
     #[test]
     fn details_stay_valid_json_with_the_same_meaning() {
         let value = json!({"agent": "a\u{202e}b\u{7f}c\u{9b}d\n\u{1b}e", "n": 1});
-        let text = details(&value).unwrap();
+        let text = details(&Details::from(value.clone()).as_json());
         assert!(!text.chars().any(is_unsafe_in_json), "{text}");
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(&text).unwrap(),
             value
         );
-        assert_eq!(details(&serde_json::Value::Null).unwrap(), "");
-        assert_eq!(details(&json!({})).unwrap(), "{}");
+        assert_eq!(details(&Details::null().as_json()), "");
+        assert_eq!(details(&Details::from(json!({})).as_json()), "{}");
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! The finding: one problem found by a check, in the form every renderer and the exit code read.
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
 /// How serious a finding is. Ordered: `Info < Low < Medium < High < Critical`.
@@ -56,8 +59,116 @@ pub struct Finding {
     /// Stable across runs for the same problem; see [`fingerprint`].
     pub fingerprint: String,
     /// Check-specific facts.
-    pub details: serde_json::Value,
+    pub details: Details,
     pub remediation: String,
+    /// Set when a suppression in the configuration file matches: the finding is still
+    /// reported, but does not count towards the exit code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppressed>,
+}
+
+/// Why a finding is suppressed: the configuration's suppression that matched it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppressed {
+    pub reason: String,
+    /// The date (YYYY-MM-DD) after which the suppression stops applying.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+/// A finding's check-specific facts: compact JSON text, or made on demand from data the
+/// check shares between its findings.
+///
+/// An account export can flag tens of thousands of principals with dozens of actions each:
+/// their details, printed, are several times the size of the export. The permissions check
+/// therefore keeps one shared evaluation and writes each finding's details only while it is
+/// being rendered ([`DetailsSource`]); other checks keep small JSON texts. Renderers that look
+/// inside call [`Details::value`].
+#[derive(Clone)]
+pub struct Details(Inner);
+
+#[derive(Clone)]
+enum Inner {
+    Text(Box<RawValue>),
+    Lazy {
+        source: Arc<dyn DetailsSource>,
+        index: usize,
+    },
+}
+
+/// Makes the details of finding `index` when they are needed.
+pub trait DetailsSource: Send + Sync {
+    fn details(&self, index: usize) -> Box<RawValue>;
+}
+
+impl Details {
+    /// Serializes `value` once, compactly.
+    pub fn new<T: Serialize + ?Sized>(value: &T) -> Details {
+        match serde_json::value::to_raw_value(value) {
+            Ok(raw) => Details(Inner::Text(raw)),
+            // Only a map with non-string keys fails; no check builds one.
+            Err(_) => Details::null(),
+        }
+    }
+
+    /// Details that `source` makes for `index` whenever they are rendered.
+    pub fn lazy(source: Arc<dyn DetailsSource>, index: usize) -> Details {
+        Details(Inner::Lazy { source, index })
+    }
+
+    /// `null`: no details.
+    pub fn null() -> Details {
+        Details(Inner::Text(RawValue::NULL.to_owned()))
+    }
+
+    /// The details as a JSON value (parsed on each call).
+    pub fn value(&self) -> serde_json::Value {
+        serde_json::from_str(&self.as_json()).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The compact JSON text.
+    pub fn as_json(&self) -> std::borrow::Cow<'_, str> {
+        match &self.0 {
+            Inner::Text(raw) => std::borrow::Cow::Borrowed(raw.get()),
+            Inner::Lazy { source, index } => {
+                std::borrow::Cow::Owned(source.details(*index).get().to_owned())
+            }
+        }
+    }
+}
+
+impl From<serde_json::Value> for Details {
+    fn from(value: serde_json::Value) -> Self {
+        Details::new(&value)
+    }
+}
+
+impl PartialEq for Details {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_json() == other.as_json()
+    }
+}
+
+impl std::fmt::Debug for Details {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.as_json())
+    }
+}
+
+impl Serialize for Details {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Inner::Text(raw) => raw.serialize(serializer),
+            // Made, written and dropped: only one finding's details exist at a time.
+            Inner::Lazy { source, index } => source.details(*index).serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Details {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Box::<RawValue>::deserialize(deserializer).map(|raw| Details(Inner::Text(raw)))
+    }
 }
 
 /// A stable identifier for one problem: the same check on the same account, region,
@@ -98,6 +209,15 @@ mod tests {
     fn severities_order_from_info_to_critical() {
         assert!(Severity::Info < Severity::Low);
         assert!(Severity::High < Severity::Critical);
+    }
+
+    #[test]
+    fn details_keep_their_json() {
+        let d = Details::from(serde_json::json!({"b": [1, "x"]}));
+        assert_eq!(d.as_json(), r#"{"b":[1,"x"]}"#);
+        assert_eq!(d.value()["b"][1], "x");
+        assert_eq!(serde_json::to_string(&d).unwrap(), d.as_json());
+        assert_eq!(Details::null().as_json(), "null");
     }
 
     #[test]

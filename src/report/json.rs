@@ -79,7 +79,7 @@ struct FindingOut<'a> {
     region: Option<&'a str>,
     resource: &'a str,
     fingerprint: &'a str,
-    details: &'a serde_json::Value,
+    details: &'a super::finding::Details,
     remediation: &'a str,
 }
 

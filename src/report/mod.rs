@@ -132,7 +132,8 @@ mod tests {
                     region: None,
                     resource: String::new(),
                     fingerprint: String::new(),
-                    details: serde_json::Value::Null,
+                    details: finding::Details::null(),
+                    suppressed: None,
                     remediation: String::new(),
                 })
                 .collect(),

@@ -170,7 +170,7 @@ struct ResultProperties<'a> {
     account: Option<&'a str>,
     region: Option<&'a str>,
     resource: &'a str,
-    details: &'a serde_json::Value,
+    details: &'a crate::report::finding::Details,
 }
 
 #[derive(Serialize)]
@@ -459,7 +459,8 @@ mod tests {
                 resource,
                 "",
             ),
-            details: json!({"detector_id": resource}),
+            details: json!({"detector_id": resource}).into(),
+            suppressed: None,
             remediation: "Fix it.".into(),
         }
     }

@@ -210,7 +210,7 @@ fn render_changes(
             "Event id",
         ]);
         for f in &report.findings {
-            let d = &f.details;
+            let d = &f.details.value();
             let mut actor = detail(d, &["actor", "arn"]).into_owned();
             if let (serde_json::Value::String(role), session) =
                 (&d["actor"]["role"], &d["actor"]["session"])
@@ -291,6 +291,12 @@ fn write_incomplete(report: &Report, out: &mut dyn Write) -> std::io::Result<()>
     Ok(())
 }
 
+/// The most principals the permissions table lists.
+const MAX_PERMISSION_ROWS: usize = 500;
+
+/// The most granting policies a row of the permissions table names.
+const MAX_POLICIES_PER_ROW: usize = 3;
+
 /// `gdaudit permissions`: one row per flagged principal.
 fn render_permissions(
     report: &Report,
@@ -325,8 +331,11 @@ fn render_permissions(
             "Most dangerous",
             "Granted by",
         ]);
-        for f in &report.findings {
-            let actions = f.details["actions"]
+        // Findings are sorted most severe first; past a few hundred rows a table stops being
+        // read, and the machine formats carry every one.
+        for f in report.findings.iter().take(MAX_PERMISSION_ROWS) {
+            let details = f.details.value();
+            let actions = details["actions"]
                 .as_array()
                 .map(Vec::as_slice)
                 .unwrap_or_default();
@@ -336,7 +345,7 @@ fn render_permissions(
             } else {
                 actions.len().to_string()
             };
-            let mut dangerous: Vec<&str> = f.details["high_risk_actions"]
+            let mut dangerous: Vec<&str> = details["high_risk_actions"]
                 .as_array()
                 .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
                 .unwrap_or_default();
@@ -368,16 +377,29 @@ fn render_permissions(
                 .collect();
             policies.sort();
             policies.dedup();
+            // A few policies per row; `explain` and the machine formats name every one.
+            let more = policies.len().saturating_sub(MAX_POLICIES_PER_ROW);
+            policies.truncate(MAX_POLICIES_PER_ROW);
+            if more > 0 {
+                policies.push(format!("(+{more} more)"));
+            }
             table.add_row(vec![
                 severity_cell(f.severity, color),
                 Cell::new(clean(&f.resource)),
-                Cell::new(detail(&f.details, &["principal_type"])),
+                Cell::new(detail(&details, &["principal_type"])),
                 Cell::new(count),
                 Cell::new(clean(&most)),
                 Cell::new(clean(&policies.join("\n"))),
             ]);
         }
         writeln!(out, "{table}")?;
+        if report.findings.len() > MAX_PERMISSION_ROWS {
+            writeln!(
+                out,
+                "… and {} more principals, none more severe (all are in -o json, jsonl, csv and sarif)",
+                report.findings.len() - MAX_PERMISSION_ROWS
+            )?;
+        }
         writeln!(
             out,
             "\nExplain one: gdaudit permissions explain PRINCIPAL [ACTION]"

@@ -123,7 +123,7 @@ fn each_plan_off_is_its_own_finding() {
         set(&mut d, feature, "DISABLED");
         let findings = check(None, &[region("eu-west-1", Some(vec![d]))]);
         assert_eq!(ids(&findings), [check_id], "{feature}");
-        assert_eq!(findings[0].details["feature"], feature);
+        assert_eq!(findings[0].details.value()["feature"], feature);
     }
 }
 

@@ -19,8 +19,13 @@ struct Judged {
 fn judge(bytes: &[u8]) -> Judged {
     let read = read_export(bytes);
     assert!(read.problems.is_empty(), "{:#?}", read.problems);
-    let eval = evaluate_default(&read.details);
+    let eval = std::sync::Arc::new(evaluate_default(&read.details));
     let short = |arn: &str| arn.rsplit(':').next().unwrap_or(arn).to_owned();
+    // The findings share the evaluation; they are gone before it is taken back below.
+    let flagged = findings(&eval)
+        .iter()
+        .map(|f| (short(&f.resource), f.severity))
+        .collect();
     Judged {
         admins: eval
             .principals
@@ -28,10 +33,7 @@ fn judge(bytes: &[u8]) -> Judged {
             .filter(|p| p.privileged == Some(PrivilegeReason::Administrator))
             .map(|p| short(&p.arn))
             .collect(),
-        flagged: findings(&eval)
-            .iter()
-            .map(|f| (short(&f.resource), f.severity))
-            .collect(),
+        flagged,
         problems: eval
             .problems
             .iter()
@@ -43,7 +45,10 @@ fn judge(bytes: &[u8]) -> Judged {
                 )
             })
             .collect(),
-        eval,
+        eval: match std::sync::Arc::try_unwrap(eval) {
+            Ok(eval) => eval,
+            Err(_) => panic!("findings outlived the test"),
+        },
     }
 }
 
