@@ -16,6 +16,9 @@ _gdaudit() {
             ",$1")
                 cmd="gdaudit"
                 ;;
+            gdaudit,audit)
+                cmd="gdaudit__subcmd__audit"
+                ;;
             gdaudit,changes)
                 cmd="gdaudit__subcmd__changes"
                 ;;
@@ -33,6 +36,9 @@ _gdaudit() {
                 ;;
             gdaudit,permissions)
                 cmd="gdaudit__subcmd__permissions"
+                ;;
+            gdaudit__subcmd__help,audit)
+                cmd="gdaudit__subcmd__help__subcmd__audit"
                 ;;
             gdaudit__subcmd__help,changes)
                 cmd="gdaudit__subcmd__help__subcmd__changes"
@@ -74,7 +80,7 @@ _gdaudit() {
 
     case "${cmd}" in
         gdaudit)
-            opts="-q -h -V --profile --region --regions --exclude-regions --fail-on --concurrency --snapshot --timeout --quiet --no-color --help --version detectors changes permissions collect completions help"
+            opts="-q -h -V --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --no-color --help --version detectors audit changes permissions collect completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -100,6 +106,88 @@ _gdaudit() {
                     COMPREPLY=($(compgen -W "critical high medium low info never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gdaudit__subcmd__audit)
+            opts="-o -q -h -V --output --since --until --include-read-only --raw --authorization-details --privileged --scp --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --no-color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json jsonl sarif csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json jsonl sarif csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authorization-details)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --privileged)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --regions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude-regions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "critical high medium low info never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -120,7 +208,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__changes)
-            opts="-o -q -h -V --output --since --until --include-read-only --raw --logs --event --actor --state --state-overlap --profile --region --regions --exclude-regions --fail-on --concurrency --snapshot --timeout --quiet --no-color --help --version"
+            opts="-o -q -h -V --output --since --until --include-read-only --raw --logs --event --actor --state --state-overlap --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -182,6 +270,10 @@ _gdaudit() {
                     COMPREPLY=($(compgen -W "critical high medium low info never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -202,7 +294,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__collect)
-            opts="-o -q -h -V --output --since --until --include-read-only --raw --profile --region --regions --exclude-regions --fail-on --concurrency --snapshot --timeout --quiet --no-color --help --version"
+            opts="-o -q -h -V --output --since --until --include-read-only --raw --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -244,6 +336,10 @@ _gdaudit() {
                     COMPREPLY=($(compgen -W "critical high medium low info never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -264,7 +360,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__completions)
-            opts="-q -h -V --profile --region --regions --exclude-regions --fail-on --concurrency --snapshot --timeout --quiet --no-color --help --version bash elvish fish powershell zsh"
+            opts="-q -h -V --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --no-color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -290,6 +386,10 @@ _gdaudit() {
                     COMPREPLY=($(compgen -W "critical high medium low info never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -310,7 +410,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__detectors)
-            opts="-o -q -h -V --output --profile --region --regions --exclude-regions --fail-on --concurrency --snapshot --timeout --quiet --no-color --help --version"
+            opts="-o -q -h -V --output --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -344,6 +444,10 @@ _gdaudit() {
                     COMPREPLY=($(compgen -W "critical high medium low info never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -364,8 +468,22 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__help)
-            opts="detectors changes permissions collect completions help"
+            opts="detectors audit changes permissions collect completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gdaudit__subcmd__help__subcmd__audit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -476,7 +594,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__permissions)
-            opts="-o -q -h -V --output --authorization-details --privileged --scp --profile --region --regions --exclude-regions --fail-on --concurrency --snapshot --timeout --quiet --no-color --help --version explain help"
+            opts="-o -q -h -V --output --authorization-details --privileged --scp --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --no-color --help --version explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -522,6 +640,10 @@ _gdaudit() {
                     COMPREPLY=($(compgen -W "critical high medium low info never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -542,7 +664,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__permissions__subcmd__explain)
-            opts="-q -h -V --authorization-details --privileged --scp --profile --region --regions --exclude-regions --fail-on --concurrency --snapshot --timeout --quiet --no-color --help --version"
+            opts="-q -h -V --authorization-details --privileged --scp --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -578,6 +700,10 @@ _gdaudit() {
                     ;;
                 --fail-on)
                     COMPREPLY=($(compgen -W "critical high medium low info never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --concurrency)

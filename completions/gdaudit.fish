@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_gdaudit_global_optspecs
-    string join \n profile= region= regions= exclude-regions= fail-on= concurrency= snapshot= timeout= q/quiet no-color h/help V/version
+    string join \n profile= region= regions= exclude-regions= fail-on= config= no-config concurrency= snapshot= timeout= q/quiet no-color h/help V/version
 end
 
 function __fish_gdaudit_needs_command
@@ -28,20 +28,23 @@ complete -c gdaudit -n "__fish_gdaudit_needs_command" -l profile -d 'AWS profile
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -l exclude-regions -d 'Regions to leave out (comma-separated)' -r
-complete -c gdaudit -n "__fish_gdaudit_needs_command" -l fail-on -d 'Exit with status 1 when a finding at or above this severity is reported' -r -f -a "critical\t''
+complete -c gdaudit -n "__fish_gdaudit_needs_command" -l fail-on -d 'Exit with status 1 when a finding at or above this severity is reported [default: high, or `fail-on` in the configuration file]' -r -f -a "critical\t''
 high\t''
 medium\t''
 low\t''
 info\t''
 never\t'Findings never fail the run (an incomplete audit still exits 3)'"
+complete -c gdaudit -n "__fish_gdaudit_needs_command" -l config -d 'Read this configuration file (default: `gdaudit.toml` in the current directory, if any). Command-line flags override it' -r -F
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -l concurrency -d 'How many regions to query at once' -r
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
+complete -c gdaudit -n "__fish_gdaudit_needs_command" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -s V -l version -d 'Print version'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -f -a "detectors" -d 'Is there an enabled detector, with its protection plans on, in every region?'
+complete -c gdaudit -n "__fish_gdaudit_needs_command" -f -a "audit" -d 'All three audits in one report with one exit code: detectors, changes (last 24 hours) and permissions, from one collection pass'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -f -a "changes" -d 'Every change to GuardDuty\'s configuration recorded by CloudTrail: who, from where, what it means'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -f -a "permissions" -d 'Which non-privileged IAM users and roles can change GuardDuty, and through which statements'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -f -a "collect" -d 'Collect everything the audits read into one snapshot file, for offline runs'
@@ -56,19 +59,52 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l profile -d
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l exclude-regions -d 'Regions to leave out (comma-separated)' -r
-complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l fail-on -d 'Exit with status 1 when a finding at or above this severity is reported' -r -f -a "critical\t''
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l fail-on -d 'Exit with status 1 when a finding at or above this severity is reported [default: high, or `fail-on` in the configuration file]' -r -f -a "critical\t''
 high\t''
 medium\t''
 low\t''
 info\t''
 never\t'Findings never fail the run (an incomplete audit still exits 3)'"
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l config -d 'Read this configuration file (default: `gdaudit.toml` in the current directory, if any). Command-line flags override it' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l concurrency -d 'How many regions to query at once' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -s V -l version -d 'Print version'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -s o -l output -d 'Output format' -r -f -a "table\t'Tables for a person'
+json\t'One JSON document (schema_version 1)'
+jsonl\t'One finding per line, for piping into a ticket system'
+sarif\t'SARIF 2.1.0, for GitHub code scanning and other SARIF viewers'
+csv\t'One finding per row (RFC 4180), with spreadsheet formulas neutralised'"
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l since -d 'Start of the window: a duration back from now (`30m`, `24h`, `7d`, `2w`) or an RFC 3339 time. Default: 7 days for the CloudTrail API; every record for --logs' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l until -d 'End of the window (same forms as --since). Default: now' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l authorization-details -d 'Read the account\'s IAM data from this file: the JSON `aws iam get-account-authorization-details` prints, or the raw API form, one page or several' -r -F
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l privileged -d 'Principals allowed to change GuardDuty: an ARN glob (`*`, `?`), repeatable, e.g. `arn:aws:iam::*:role/security/*`. Administrators always count as privileged' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l scp -d 'Service control policies that must also allow an action: a policy document, a list of them (one level), or a list of lists (one per level, root first). Repeatable: each file adds its levels' -r -F
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l profile -d 'AWS profile to use (from the shared config and credentials files)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l exclude-regions -d 'Regions to leave out (comma-separated)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l fail-on -d 'Exit with status 1 when a finding at or above this severity is reported [default: high, or `fail-on` in the configuration file]' -r -f -a "critical\t''
+high\t''
+medium\t''
+low\t''
+info\t''
+never\t'Findings never fail the run (an incomplete audit still exits 3)'"
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l config -d 'Read this configuration file (default: `gdaudit.toml` in the current directory, if any). Command-line flags override it' -r -F
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l concurrency -d 'How many regions to query at once' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l include-read-only -d 'Also list GuardDuty calls that only read (severity info)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l raw -d 'Keep each whole CloudTrail record (in JSON output: `details.raw`)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -s V -l version -d 'Print version'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -s o -l output -d 'Output format' -r -f -a "table\t'Tables for a person'
 json\t'One JSON document (schema_version 1)'
 jsonl\t'One finding per line, for piping into a ticket system'
@@ -85,17 +121,19 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l profile -d '
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l exclude-regions -d 'Regions to leave out (comma-separated)' -r
-complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l fail-on -d 'Exit with status 1 when a finding at or above this severity is reported' -r -f -a "critical\t''
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l fail-on -d 'Exit with status 1 when a finding at or above this severity is reported [default: high, or `fail-on` in the configuration file]' -r -f -a "critical\t''
 high\t''
 medium\t''
 low\t''
 info\t''
 never\t'Findings never fail the run (an incomplete audit still exits 3)'"
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l config -d 'Read this configuration file (default: `gdaudit.toml` in the current directory, if any). Command-line flags override it' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l concurrency -d 'How many regions to query at once' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l include-read-only -d 'Also list GuardDuty calls that only read (severity info)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l raw -d 'Keep each whole CloudTrail record (in JSON output: `details.raw`)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -112,15 +150,17 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __f
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l exclude-regions -d 'Regions to leave out (comma-separated)' -r
-complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l fail-on -d 'Exit with status 1 when a finding at or above this severity is reported' -r -f -a "critical\t''
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l fail-on -d 'Exit with status 1 when a finding at or above this severity is reported [default: high, or `fail-on` in the configuration file]' -r -f -a "critical\t''
 high\t''
 medium\t''
 low\t''
 info\t''
 never\t'Findings never fail the run (an incomplete audit still exits 3)'"
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l config -d 'Read this configuration file (default: `gdaudit.toml` in the current directory, if any). Command-line flags override it' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l concurrency -d 'How many regions to query at once' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -134,15 +174,17 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l exclude-regions -d 'Regions to leave out (comma-separated)' -r
-complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l fail-on -d 'Exit with status 1 when a finding at or above this severity is reported' -r -f -a "critical\t''
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l fail-on -d 'Exit with status 1 when a finding at or above this severity is reported [default: high, or `fail-on` in the configuration file]' -r -f -a "critical\t''
 high\t''
 medium\t''
 low\t''
 info\t''
 never\t'Findings never fail the run (an incomplete audit still exits 3)'"
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l config -d 'Read this configuration file (default: `gdaudit.toml` in the current directory, if any). Command-line flags override it' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l concurrency -d 'How many regions to query at once' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -156,17 +198,19 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l profile -d '
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l exclude-regions -d 'Regions to leave out (comma-separated)' -r
-complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l fail-on -d 'Exit with status 1 when a finding at or above this severity is reported' -r -f -a "critical\t''
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l fail-on -d 'Exit with status 1 when a finding at or above this severity is reported [default: high, or `fail-on` in the configuration file]' -r -f -a "critical\t''
 high\t''
 medium\t''
 low\t''
 info\t''
 never\t'Findings never fail the run (an incomplete audit still exits 3)'"
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l config -d 'Read this configuration file (default: `gdaudit.toml` in the current directory, if any). Command-line flags override it' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l concurrency -d 'How many regions to query at once' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l include-read-only -d 'Also list GuardDuty calls that only read (severity info)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l raw -d 'Keep each whole CloudTrail record (in JSON output: `details.raw`)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -175,23 +219,26 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l profile 
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l exclude-regions -d 'Regions to leave out (comma-separated)' -r
-complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l fail-on -d 'Exit with status 1 when a finding at or above this severity is reported' -r -f -a "critical\t''
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l fail-on -d 'Exit with status 1 when a finding at or above this severity is reported [default: high, or `fail-on` in the configuration file]' -r -f -a "critical\t''
 high\t''
 medium\t''
 low\t''
 info\t''
 never\t'Findings never fail the run (an incomplete audit still exits 3)'"
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l config -d 'Read this configuration file (default: `gdaudit.toml` in the current directory, if any). Command-line flags override it' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l concurrency -d 'How many regions to query at once' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors changes permissions collect completions help" -f -a "detectors" -d 'Is there an enabled detector, with its protection plans on, in every region?'
-complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors changes permissions collect completions help" -f -a "changes" -d 'Every change to GuardDuty\'s configuration recorded by CloudTrail: who, from where, what it means'
-complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors changes permissions collect completions help" -f -a "permissions" -d 'Which non-privileged IAM users and roles can change GuardDuty, and through which statements'
-complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors changes permissions collect completions help" -f -a "collect" -d 'Collect everything the audits read into one snapshot file, for offline runs'
-complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors changes permissions collect completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors changes permissions collect completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors audit changes permissions collect completions help" -f -a "detectors" -d 'Is there an enabled detector, with its protection plans on, in every region?'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors audit changes permissions collect completions help" -f -a "audit" -d 'All three audits in one report with one exit code: detectors, changes (last 24 hours) and permissions, from one collection pass'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors audit changes permissions collect completions help" -f -a "changes" -d 'Every change to GuardDuty\'s configuration recorded by CloudTrail: who, from where, what it means'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors audit changes permissions collect completions help" -f -a "permissions" -d 'Which non-privileged IAM users and roles can change GuardDuty, and through which statements'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors audit changes permissions collect completions help" -f -a "collect" -d 'Collect everything the audits read into one snapshot file, for offline runs'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors audit changes permissions collect completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and not __fish_seen_subcommand_from detectors audit changes permissions collect completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand help; and __fish_seen_subcommand_from permissions" -f -a "explain" -d 'Show, for one user or role, the decision on each GuardDuty write action and every statement that allows, denies, caps or conditions it'

@@ -36,9 +36,19 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "LIST", value_delimiter = ',')]
     pub exclude_regions: Vec<String>,
 
-    /// Exit with status 1 when a finding at or above this severity is reported.
-    #[arg(long, global = true, value_enum, default_value_t = FailOn::High, value_name = "SEVERITY")]
-    pub fail_on: FailOn,
+    /// Exit with status 1 when a finding at or above this severity is reported
+    /// [default: high, or `fail-on` in the configuration file].
+    #[arg(long, global = true, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    /// Read this configuration file (default: `gdaudit.toml` in the current directory, if any).
+    /// Command-line flags override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore `gdaudit.toml` in the current directory.
+    #[arg(long, global = true, conflicts_with = "config")]
+    pub no_config: bool,
 
     /// How many regions to query at once.
     #[arg(long, global = true, default_value_t = 20, value_name = "N",
@@ -73,6 +83,13 @@ pub enum FailOn {
     Info,
     /// Findings never fail the run (an incomplete audit still exits 3).
     Never,
+}
+
+impl GlobalArgs {
+    /// The `--fail-on` threshold in force (high when neither the flag nor the file sets it).
+    pub fn fail_on(&self) -> FailOn {
+        self.fail_on.unwrap_or(FailOn::High)
+    }
 }
 
 impl FailOn {
@@ -116,6 +133,9 @@ pub struct ReportArgs {
 pub enum Command {
     /// Is there an enabled detector, with its protection plans on, in every region?
     Detectors(DetectorsArgs),
+    /// All three audits in one report with one exit code: detectors, changes (last 24 hours)
+    /// and permissions, from one collection pass.
+    Audit(AuditArgs),
     /// Every change to GuardDuty's configuration recorded by CloudTrail: who, from where, what it means.
     Changes(ChangesArgs),
     /// Which non-privileged IAM users and roles can change GuardDuty, and through which statements.
@@ -236,6 +256,19 @@ pub enum PermissionsCommand {
 }
 
 #[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+
+    /// The CloudTrail window of the changes audit (default: the last 24 hours).
+    #[command(flatten)]
+    pub window: WindowArgs,
+
+    #[command(flatten)]
+    pub iam: IamArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct CollectArgs {
     /// Where to write the snapshot (JSON). `-` writes to stdout.
     #[arg(short, long, value_name = "FILE")]
@@ -277,7 +310,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(cli.global.regions, ["us-east-1", "eu-west-1"]);
-        assert_eq!(cli.global.fail_on, FailOn::Never);
+        assert_eq!(cli.global.fail_on(), FailOn::Never);
         let Command::Detectors(args) = cli.command else {
             panic!("not detectors")
         };

@@ -7,6 +7,7 @@ pub mod checks;
 pub mod cli;
 pub mod cloudtrail;
 pub mod commands;
+pub mod config;
 pub mod iam;
 pub mod model;
 pub mod report;

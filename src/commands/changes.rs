@@ -4,14 +4,14 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{Io, Needs, RunError, acquire};
+use super::{Ctx, Io, Needs, RunError, acquire};
 use crate::aws::cloudtrail::LookupOptions;
 use crate::checks::changes::{ChangeOptions, check_events};
-use crate::cli::{ChangesArgs, GlobalArgs, OutputFormat, WindowArgs};
+use crate::cli::{ChangesArgs, WindowArgs};
 use crate::cloudtrail::{LogReadOptions, read_logs};
 use crate::iam::glob;
 use crate::model::cloudtrail::{Event, Timestamp};
-use crate::report::{self, Inventory, Outcome, RegionStatus, RenderOptions, Report};
+use crate::report::{Inventory, Outcome, RegionStatus, Report};
 use crate::state::{State, event_key};
 
 /// How far back the CloudTrail API is read by default.
@@ -104,16 +104,18 @@ pub struct ChangesSummary {
     pub records_seen: Option<u64>,
 }
 
-struct Gathered {
-    events: Vec<Event>,
-    account: Option<String>,
-    regions: Vec<RegionStatus>,
-    incomplete: Vec<String>,
-    summary: ChangesSummary,
+/// The GuardDuty events of a run, and what could not be read.
+pub struct Gathered {
+    pub events: Vec<Event>,
+    pub account: Option<String>,
+    pub regions: Vec<RegionStatus>,
+    pub incomplete: Vec<String>,
+    pub summary: ChangesSummary,
 }
 
-pub fn run(global: &GlobalArgs, args: &ChangesArgs, io: &mut Io<'_>) -> Result<Outcome, RunError> {
+pub fn run(ctx: &Ctx, args: &ChangesArgs, io: &mut Io<'_>) -> Result<Outcome, RunError> {
     let now = Timestamp::now();
+    let window = ctx.window_args(&args.window);
     let overlap = parse_duration(&args.state_overlap).ok_or_else(|| {
         RunError::Usage(format!(
             "--state-overlap: `{}` is not a duration",
@@ -131,14 +133,25 @@ pub fn run(global: &GlobalArgs, args: &ChangesArgs, io: &mut Io<'_>) -> Result<O
         .map(|s| s.resume_from(overlap));
 
     let mut gathered = if !args.logs.is_empty() {
-        from_logs(args, now, resume)?
+        from_logs(&args.logs, &window, now, resume)?
     } else {
-        let opts = lookup_options(&args.window, now, resume)?;
+        let opts = lookup_options(&window, now, resume)?;
         // A snapshot holds the window it was collected for: without --since/--until (or a
         // state file to resume from), all of it is shown, however old.
-        let explicit =
-            args.window.since.is_some() || args.window.until.is_some() || resume.is_some();
-        from_snapshot_or_api(global, opts, explicit, io)?
+        let explicit = window.since.is_some() || window.until.is_some() || resume.is_some();
+        let (since, until) = (opts.since, opts.until);
+        let needs = Needs {
+            detectors: false,
+            changes: Some(opts),
+            iam: false,
+        };
+        let snapshot = acquire(&ctx.global, needs, io)?;
+        let source = if ctx.global.snapshot.is_some() {
+            Source::Snapshot { explicit }
+        } else {
+            Source::Api
+        };
+        gather(snapshot.changes, snapshot.account.id, since, until, source)
     };
 
     // Filters, then what an earlier run already emitted.
@@ -157,46 +170,39 @@ pub fn run(global: &GlobalArgs, args: &ChangesArgs, io: &mut Io<'_>) -> Result<O
     }
     gathered.summary.already_emitted = before - gathered.events.len();
 
-    let options = ChangeOptions {
-        include_read_only: args.window.include_read_only,
-        include_raw: args.window.raw,
-    };
-    let findings = check_events(&gathered.events, options);
-    let report = Report {
-        command: "changes",
-        account: gathered.account.clone(),
-        generated_at: super::now_rfc3339(),
-        regions: gathered.regions,
-        findings,
-        incomplete: gathered.incomplete,
-        inventory: Inventory::Changes(gathered.summary.clone()),
-    };
-    if args.report.output != OutputFormat::Table {
-        for reason in &report.incomplete {
-            io.note(&format!("incomplete: {reason}"));
-        }
-    }
-    report::render(
-        &report,
-        RenderOptions {
-            format: args.report.output,
-            color: io.color,
-        },
-        io.stdout,
-    )?;
-    io.stdout.flush()?;
-
+    let report = build_report(&gathered, &window);
+    let complete = report.incomplete.is_empty();
+    let outcome = ctx.emit(report, args.report.output, io)?;
+    // Only once the output is written: a run that fails before leaves the state as it was.
     if let Some(path) = &args.state {
         save_state(
             path,
             previous.as_ref(),
             &gathered.events,
             &gathered.summary,
-            report.incomplete.is_empty(),
+            complete,
             overlap,
         )?;
     }
-    Ok(report.outcome(global.fail_on))
+    Ok(outcome)
+}
+
+/// The changes report of what was gathered (pure).
+pub fn build_report(gathered: &Gathered, window: &WindowArgs) -> Report {
+    let options = ChangeOptions {
+        include_read_only: window.include_read_only,
+        include_raw: window.raw,
+    };
+    Report {
+        command: "changes",
+        account: gathered.account.clone(),
+        generated_at: super::now_rfc3339(),
+        regions: gathered.regions.clone(),
+        findings: check_events(&gathered.events, options),
+        incomplete: gathered.incomplete.clone(),
+        inventory: Inventory::Changes(gathered.summary.clone()),
+        expired_suppressions: Vec::new(),
+    }
 }
 
 /// Records what was emitted. An incomplete run does not move the high-water mark past what
@@ -239,23 +245,25 @@ fn actor_matches(event: &Event, pattern: &str) -> bool {
     .any(|text| glob::matches(pattern.as_bytes(), text.to_ascii_lowercase().as_bytes()))
 }
 
-fn from_logs(
-    args: &ChangesArgs,
+/// The GuardDuty events of CloudTrail log files (`--logs`).
+pub fn from_logs(
+    paths: &[std::path::PathBuf],
+    window_args: &WindowArgs,
     now: Timestamp,
     resume: Option<Timestamp>,
 ) -> Result<Gathered, RunError> {
-    let w = window(&args.window, None, now)?;
+    let w = window(window_args, None, now)?;
     // Without --until, log files are read to their end.
-    let until = args.window.until.as_ref().map(|_| w.until);
+    let until = window_args.until.as_ref().map(|_| w.until);
     let since = resume.or(w.since);
     let options = LogReadOptions {
-        include_read_only: args.window.include_read_only,
+        include_read_only: window_args.include_read_only,
         since,
         until,
         threads: 0,
-        keep_raw: args.window.raw,
+        keep_raw: window_args.raw,
     };
-    let read = read_logs(&args.logs, &options);
+    let read = read_logs(paths, &options);
     let account = read
         .events
         .iter()
@@ -277,31 +285,32 @@ fn from_logs(
     })
 }
 
-fn from_snapshot_or_api(
-    global: &GlobalArgs,
-    opts: LookupOptions,
-    explicit_window: bool,
-    io: &mut Io<'_>,
-) -> Result<Gathered, RunError> {
-    let (since, until) = (opts.since, opts.until);
-    let snapshot = acquire(
-        global,
-        Needs {
-            detectors: false,
-            changes: Some(opts),
-            iam: false,
-        },
-        io,
-    )?;
-    let data = snapshot
-        .changes
-        .unwrap_or_else(|| crate::model::changes::ChangesData {
-            since,
-            until,
-            include_read_only: false,
-            regions: vec![],
-        });
-    let from_snapshot = global.snapshot.is_some();
+/// Where CloudTrail events came from, for [`gather`].
+#[derive(Debug, Clone, Copy)]
+pub enum Source {
+    Api,
+    /// `explicit`: a window was asked for; otherwise all the snapshot holds is shown.
+    Snapshot {
+        explicit: bool,
+    },
+}
+
+/// The events collected from LookupEvents (live or in a snapshot) in the window
+/// `[since, until]`, one per event, oldest first.
+pub fn gather(
+    changes: Option<crate::model::changes::ChangesData>,
+    account: Option<String>,
+    since: Timestamp,
+    until: Timestamp,
+    source: Source,
+) -> Gathered {
+    let data = changes.unwrap_or_else(|| crate::model::changes::ChangesData {
+        since,
+        until,
+        include_read_only: false,
+        regions: vec![],
+    });
+    let from_snapshot = matches!(source, Source::Snapshot { .. });
     let mut incomplete = Vec::new();
     let mut regions = Vec::new();
     let mut events = Vec::new();
@@ -324,10 +333,10 @@ fn from_snapshot_or_api(
         events.extend(region.events);
     }
     // A snapshot's window may be wider than the one asked for: keep the part asked for.
-    let (since, until) = match (from_snapshot, explicit_window) {
-        (true, true) => (since.max(data.since), until.min(data.until)),
-        (true, false) => (data.since, data.until),
-        (false, _) => (since, until),
+    let (since, until) = match source {
+        Source::Snapshot { explicit: true } => (since.max(data.since), until.min(data.until)),
+        Source::Snapshot { explicit: false } => (data.since, data.until),
+        Source::Api => (since, until),
     };
     events.retain(|e| e.event_time.is_none_or(|t| t >= since && t <= until));
     events.sort_by(|a, b| {
@@ -340,8 +349,8 @@ fn from_snapshot_or_api(
     // The same event seen twice (from two regions' lookups) is one change.
     let mut seen = std::collections::HashSet::new();
     events.retain(|e| seen.insert(event_key(e)));
-    Ok(Gathered {
-        account: snapshot.account.id,
+    Gathered {
+        account,
         regions,
         incomplete,
         summary: ChangesSummary {
@@ -354,7 +363,7 @@ fn from_snapshot_or_api(
             records_seen: None,
         },
         events,
-    })
+    }
 }
 
 #[cfg(test)]

@@ -1,17 +1,18 @@
 //! `gdaudit collect`: everything the audits read, as one snapshot file.
 
-use super::{Io, Needs, RunError, collect_live, write_atomically};
-use crate::cli::{CollectArgs, GlobalArgs};
+use super::{Ctx, Io, Needs, RunError, collect_live, write_atomically};
+use crate::cli::CollectArgs;
 use crate::report::Outcome;
 
-pub fn run(global: &GlobalArgs, args: &CollectArgs, io: &mut Io<'_>) -> Result<Outcome, RunError> {
+pub fn run(ctx: &Ctx, args: &CollectArgs, io: &mut Io<'_>) -> Result<Outcome, RunError> {
+    let global = &ctx.global;
     if global.snapshot.is_some() {
         return Err(RunError::Usage(
             "collect reads from AWS; it does not take --snapshot".into(),
         ));
     }
     let now = crate::model::cloudtrail::Timestamp::now();
-    let changes = super::changes::lookup_options(&args.window, now, None)?;
+    let changes = super::changes::lookup_options(&ctx.window_args(&args.window), now, None)?;
     let snapshot = collect_live(
         global,
         Needs {

@@ -1,43 +1,22 @@
 //! `gdaudit detectors`: is there an enabled detector, with its protection plans on, in every region?
 
-use super::{Io, Needs, RunError, acquire, now_rfc3339};
+use super::{Ctx, Io, Needs, RunError, acquire, now_rfc3339};
 use crate::checks::detectors::{self as checks, DetectorState};
-use crate::cli::{DetectorsArgs, GlobalArgs, OutputFormat};
+use crate::cli::DetectorsArgs;
 use crate::model::{RegionDetectors, Snapshot};
 use crate::report::json::{AdditionalOut, AdministratorOut, DetectorRow, FeatureOut, MemberOut};
-use crate::report::{self, Inventory, Outcome, RegionStatus, RenderOptions, Report};
+use crate::report::{Inventory, Outcome, RegionStatus, Report};
 
-pub fn run(
-    global: &GlobalArgs,
-    args: &DetectorsArgs,
-    io: &mut Io<'_>,
-) -> Result<Outcome, RunError> {
-    let snapshot = acquire(
-        global,
-        Needs {
-            detectors: true,
-            changes: None,
-            iam: false,
-        },
-        io,
-    )?;
+pub fn run(ctx: &Ctx, args: &DetectorsArgs, io: &mut Io<'_>) -> Result<Outcome, RunError> {
+    let needs = Needs {
+        detectors: true,
+        changes: None,
+        iam: false,
+    };
+    let snapshot = acquire(&ctx.global, needs, io)?;
     let mut report = build_report(&snapshot);
     report.sort();
-    // The table lists what is incomplete itself; machine formats get it on stderr too.
-    if args.report.output != OutputFormat::Table {
-        for reason in &report.incomplete {
-            io.note(&format!("incomplete: {reason}"));
-        }
-    }
-    report::render(
-        &report,
-        RenderOptions {
-            format: args.report.output,
-            color: io.color,
-        },
-        io.stdout,
-    )?;
-    Ok(report.outcome(global.fail_on))
+    ctx.emit(report, args.report.output, io)
 }
 
 /// Builds the detectors report from collected data (pure).
@@ -69,6 +48,7 @@ pub fn build_report(snapshot: &Snapshot) -> Report {
         findings,
         incomplete,
         inventory: Inventory::Detectors(rows),
+        expired_suppressions: Vec::new(),
     }
 }
 

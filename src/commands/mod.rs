@@ -1,5 +1,6 @@
 //! Running a command: get the data (from AWS or a snapshot), run the checks, render.
 
+mod audit;
 mod changes;
 mod collect;
 mod detectors;
@@ -16,10 +17,12 @@ use aws_smithy_types::date_time::Format;
 use thiserror::Error;
 
 use crate::aws::{self, ConnectOptions};
-use crate::cli::{Cli, Command, GlobalArgs};
+use crate::cli::{Cli, Command, GlobalArgs, IamArgs, OutputFormat, WindowArgs};
+use crate::config::Config;
 use crate::model::{RegionList, RegionSource, Snapshot};
 use crate::report::Outcome;
 use crate::report::sanitize::clean;
+use crate::report::{self, RenderOptions, Report};
 use crate::scope::{self, ScopeError};
 
 /// Why a command could not run at all.
@@ -68,18 +71,134 @@ pub fn use_color(global: &GlobalArgs) -> bool {
         && std::io::stdout().is_terminal()
 }
 
+/// What every command runs with: the global options with the configuration file merged
+/// in (flags win), and the file itself for what only it can say (suppressions).
+pub struct Ctx {
+    pub global: GlobalArgs,
+    pub config: Config,
+}
+
+impl Ctx {
+    /// Reads the configuration file and merges it under the command line's global options.
+    pub fn new(mut global: GlobalArgs) -> Result<Ctx, RunError> {
+        let config = if global.no_config {
+            Config::default()
+        } else {
+            Config::discover(global.config.as_deref())
+                .map_err(|e| RunError::Usage(e.to_string()))?
+        };
+        if global.fail_on.is_none() {
+            global.fail_on = config.fail_on;
+        }
+        if global.regions.is_empty() {
+            global.regions = config.regions.clone();
+        }
+        if global.exclude_regions.is_empty() {
+            global.exclude_regions = config.exclude_regions.clone();
+        }
+        Ok(Ctx { global, config })
+    }
+
+    /// The IAM options with the file's `privileged` and `scp` where the flags give none.
+    pub fn iam_args(&self, args: &IamArgs) -> IamArgs {
+        let mut args = args.clone();
+        if args.privileged.is_empty() {
+            args.privileged = self.config.privileged.clone();
+        }
+        if args.scp.is_empty() {
+            args.scp = self.config.scp.clone();
+        }
+        args
+    }
+
+    /// The window options with the file's `changes.since` where `--since` is not given.
+    pub fn window_args(&self, args: &WindowArgs) -> WindowArgs {
+        let mut args = args.clone();
+        if args.since.is_none() {
+            args.since = self.config.changes_since.clone();
+        }
+        args
+    }
+
+    /// Marks the findings a configured suppression matches, and says which suppressions have
+    /// expired (stderr, and the report's `expired_suppressions`).
+    pub fn suppress(&self, report: &mut Report, io: &mut Io<'_>) {
+        let today = crate::config::today();
+        for s in crate::config::apply_suppressions(
+            &self.config.suppressions,
+            &mut report.findings,
+            &today,
+        ) {
+            let file = self
+                .config
+                .path
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            let text = format!(
+                "{file}:{}: the suppression of {} (\"{}\") expired on {}: it no longer applies",
+                s.line,
+                s.check,
+                s.reason,
+                s.expires.as_deref().unwrap_or("?")
+            );
+            io.note(&text);
+            report.expired_suppressions.push(text);
+        }
+    }
+
+    /// Applies suppressions, renders, and returns the exit status.
+    pub fn emit(
+        &self,
+        mut report: Report,
+        format: OutputFormat,
+        io: &mut Io<'_>,
+    ) -> Result<Outcome, RunError> {
+        self.suppress(&mut report, io);
+        self.render(&report, format, io)
+    }
+
+    /// Says what is incomplete on stderr (machine formats; the table shows it itself),
+    /// renders, and returns the exit status.
+    pub fn render(
+        &self,
+        report: &Report,
+        format: OutputFormat,
+        io: &mut Io<'_>,
+    ) -> Result<Outcome, RunError> {
+        if format != OutputFormat::Table {
+            for reason in &report.incomplete {
+                io.note(&format!("incomplete: {reason}"));
+            }
+        }
+        report::render(
+            report,
+            RenderOptions {
+                format,
+                color: io.color,
+            },
+            io.stdout,
+        )?;
+        io.stdout.flush()?;
+        Ok(report.outcome(self.global.fail_on()))
+    }
+}
+
 /// Runs the parsed command line.
 pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<Outcome, RunError> {
+    if let Command::Completions(args) = &cli.command {
+        let mut cmd = <Cli as clap::CommandFactory>::command();
+        clap_complete::generate(args.shell, &mut cmd, "gdaudit", io.stdout);
+        return Ok(Outcome::Clean);
+    }
+    let ctx = Ctx::new(cli.global)?;
     match &cli.command {
-        Command::Completions(args) => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(args.shell, &mut cmd, "gdaudit", io.stdout);
-            Ok(Outcome::Clean)
-        }
-        Command::Detectors(args) => detectors::run(&cli.global, args, io),
-        Command::Changes(args) => changes::run(&cli.global, args, io),
-        Command::Permissions(args) => permissions::run(&cli.global, args, io),
-        Command::Collect(args) => collect::run(&cli.global, args, io),
+        Command::Completions(_) => Ok(Outcome::Clean),
+        Command::Audit(args) => audit::run(&ctx, args, io),
+        Command::Detectors(args) => detectors::run(&ctx, args, io),
+        Command::Changes(args) => changes::run(&ctx, args, io),
+        Command::Permissions(args) => permissions::run(&ctx, args, io),
+        Command::Collect(args) => collect::run(&ctx, args, io),
     }
 }
 

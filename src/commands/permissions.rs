@@ -4,13 +4,13 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::{Io, Needs, RunError, acquire};
+use super::{Ctx, Io, Needs, RunError, acquire};
 use crate::checks::permissions::findings;
 use crate::cli::{GlobalArgs, IamArgs, OutputFormat, PermissionsArgs, PermissionsCommand};
 use crate::iam::{self, EvalOptions, Evaluation, PrivilegeReason};
 use crate::model::iam::AuthorizationDetails;
 use crate::report::sanitize::clean_lines;
-use crate::report::{self, Inventory, Outcome, RenderOptions, Report};
+use crate::report::{Inventory, Outcome, Report};
 
 /// What was judged, for the `permissions` key of the JSON output and the table's summary.
 #[derive(Debug, Clone, Serialize)]
@@ -33,14 +33,59 @@ pub struct PrivilegedPrincipal {
 }
 
 /// The IAM data and what is wrong with it, from a file, a snapshot or AWS.
-struct Input {
-    details: AuthorizationDetails,
-    account: Option<String>,
-    source: &'static str,
-    incomplete: Vec<String>,
+pub struct Input {
+    pub details: AuthorizationDetails,
+    pub account: Option<String>,
+    /// `api`, `file` or `snapshot`.
+    pub source: &'static str,
+    pub incomplete: Vec<String>,
+}
+
+impl Input {
+    /// The IAM data of a collected snapshot.
+    pub fn from_collected(
+        data: Option<crate::model::IamData>,
+        account: Option<String>,
+        source: &'static str,
+    ) -> Input {
+        let data = data.unwrap_or_default();
+        Input {
+            details: data.authorization_details,
+            account,
+            source,
+            incomplete: data
+                .error
+                .iter()
+                .map(|e| format!("the IAM export is incomplete: {e}"))
+                .collect(),
+        }
+    }
 }
 
 fn input(global: &GlobalArgs, args: &IamArgs, io: &mut Io<'_>) -> Result<Input, RunError> {
+    if args.authorization_details.is_some() {
+        return input_from_file(args);
+    }
+    let needs = Needs {
+        detectors: false,
+        changes: None,
+        iam: true,
+    };
+    let snapshot = acquire(global, needs, io)?;
+    let source = if global.snapshot.is_some() {
+        "snapshot"
+    } else {
+        "api"
+    };
+    Ok(Input::from_collected(
+        snapshot.iam,
+        snapshot.account.id,
+        source,
+    ))
+}
+
+/// The IAM data of `--authorization-details FILE`.
+pub fn input_from_file(args: &IamArgs) -> Result<Input, RunError> {
     if let Some(path) = &args.authorization_details {
         let bytes = std::fs::read(path)
             .map_err(|e| RunError::Usage(format!("cannot read {}: {e}", path.display())))?;
@@ -56,30 +101,9 @@ fn input(global: &GlobalArgs, args: &IamArgs, io: &mut Io<'_>) -> Result<Input, 
                 .collect(),
         });
     }
-    let snapshot = acquire(
-        global,
-        Needs {
-            detectors: false,
-            changes: None,
-            iam: true,
-        },
-        io,
-    )?;
-    let data = snapshot.iam.unwrap_or_default();
-    Ok(Input {
-        details: data.authorization_details,
-        account: snapshot.account.id,
-        source: if global.snapshot.is_some() {
-            "snapshot"
-        } else {
-            "api"
-        },
-        incomplete: data
-            .error
-            .iter()
-            .map(|e| format!("the IAM export is incomplete: {e}"))
-            .collect(),
-    })
+    Err(RunError::Usage(
+        "--authorization-details is required here".into(),
+    ))
 }
 
 fn eval_options(args: &IamArgs) -> Result<EvalOptions, RunError> {
@@ -106,13 +130,10 @@ fn eval_options(args: &IamArgs) -> Result<EvalOptions, RunError> {
     })
 }
 
-pub fn run(
-    global: &GlobalArgs,
-    args: &PermissionsArgs,
-    io: &mut Io<'_>,
-) -> Result<Outcome, RunError> {
-    let opts = eval_options(&args.iam)?;
-    let mut input = input(global, &args.iam, io)?;
+pub fn run(ctx: &Ctx, args: &PermissionsArgs, io: &mut Io<'_>) -> Result<Outcome, RunError> {
+    let iam_args = ctx.iam_args(&args.iam);
+    let opts = eval_options(&iam_args)?;
+    let input = input(&ctx.global, &iam_args, io)?;
     if let Some(PermissionsCommand::Explain { principal, action }) = &args.explain {
         return explain(
             &input.details,
@@ -123,29 +144,26 @@ pub fn run(
             io,
         );
     }
-    let evaluation = iam::evaluate(&input.details, &opts);
+    let mut report = evaluate(input, &opts);
+    report.sort();
+    ctx.emit(report, args.report.output, io)
+}
+
+/// Judges every principal and builds the report. The export is freed once evaluated: the
+/// verdicts carry everything the findings need.
+pub fn evaluate(mut input: Input, opts: &EvalOptions) -> Report {
+    let evaluation = iam::evaluate(&input.details, opts);
     input
         .incomplete
         .extend(evaluation.problems.iter().map(ToString::to_string));
     let counts = Counts::of(&input.details);
-    // The verdicts carry everything the report needs: free the export before the findings.
     input.details = AuthorizationDetails::default();
-    let mut report = build_report(&input, counts, Arc::new(evaluation));
-    report.sort();
-    if args.report.output != OutputFormat::Table {
-        for reason in &report.incomplete {
-            io.note(&format!("incomplete: {reason}"));
-        }
-    }
-    report::render(
-        &report,
-        RenderOptions {
-            format: args.report.output,
-            color: io.color,
-        },
-        io.stdout,
-    )?;
-    Ok(report.outcome(global.fail_on))
+    build_report(&input, counts, Arc::new(evaluation))
+}
+
+/// The evaluation options from the flags (and configuration file).
+pub fn options(args: &IamArgs) -> Result<EvalOptions, RunError> {
+    eval_options(args)
 }
 
 /// How many of each kind of entity the export held.
@@ -197,6 +215,7 @@ fn build_report(input: &Input, counts: Counts, evaluation: Arc<Evaluation>) -> R
         findings: findings(&evaluation),
         incomplete: input.incomplete.clone(),
         inventory: Inventory::Permissions(summary),
+        expired_suppressions: Vec::new(),
     }
 }
 

@@ -30,7 +30,7 @@ pub const HEADER: [&str; 9] = [
 /// Writes the header row, then one row per finding, each ending in CRLF (RFC 4180).
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     write_row(out, HEADER.map(Cow::Borrowed))?;
-    for finding in &report.findings {
+    for finding in report.active() {
         write_row(out, row(finding)?)?;
     }
     Ok(())
@@ -162,6 +162,7 @@ mod tests {
             findings,
             incomplete: vec!["sa-east-1: access denied".into()],
             inventory: Inventory::Detectors(vec![]),
+            expired_suppressions: Vec::new(),
         };
         let mut out = Vec::new();
         render(&report, &mut out).unwrap();

@@ -81,6 +81,8 @@ struct FindingOut<'a> {
     fingerprint: &'a str,
     details: &'a super::finding::Details,
     remediation: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<&'a super::finding::Suppressed>,
 }
 
 impl<'a> From<&'a Finding> for FindingOut<'a> {
@@ -95,6 +97,7 @@ impl<'a> From<&'a Finding> for FindingOut<'a> {
             fingerprint: &f.fingerprint,
             details: &f.details,
             remediation: &f.remediation,
+            suppressed: f.suppressed.as_ref(),
         }
     }
 }
@@ -105,6 +108,10 @@ struct Summary<'a> {
     incomplete: bool,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     incomplete_reasons: &'a [String],
+    /// Findings a configured suppression matched (they are listed, marked `suppressed`).
+    suppressed: usize,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    expired_suppressions: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -193,20 +200,37 @@ fn document(report: &Report) -> Document<'_> {
             },
             incomplete: !report.incomplete.is_empty(),
             incomplete_reasons: &report.incomplete,
+            suppressed: report.suppressed(),
+            expired_suppressions: &report.expired_suppressions,
         },
-        detectors: match &report.inventory {
-            Inventory::Detectors(rows) => Some(rows),
+        detectors: inventories(report).find_map(|i| match i {
+            Inventory::Detectors(rows) => Some(rows.as_slice()),
             _ => None,
-        },
-        changes: match &report.inventory {
+        }),
+        changes: inventories(report).find_map(|i| match i {
             Inventory::Changes(summary) => Some(summary),
             _ => None,
-        },
-        permissions: match &report.inventory {
+        }),
+        permissions: inventories(report).find_map(|i| match i {
             Inventory::Permissions(summary) => Some(summary),
             _ => None,
-        },
+        }),
     }
+}
+
+/// The report's inventory, or for `audit`, those of the reports it combines.
+fn inventories(report: &Report) -> impl Iterator<Item = &Inventory> {
+    let parts: Vec<&Inventory> = match &report.inventory {
+        Inventory::Audit(parts) => {
+            vec![
+                &parts.detectors.inventory,
+                &parts.changes.inventory,
+                &parts.permissions.inventory,
+            ]
+        }
+        other => vec![other],
+    };
+    parts.into_iter()
 }
 
 /// One JSON document, pretty-printed, newline-terminated.
@@ -215,9 +239,9 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     out.write_all(b"\n")
 }
 
-/// One finding per line.
+/// One finding per line; suppressed findings are left out (JSON Lines feed ticket systems).
 pub fn render_lines(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    for finding in &report.findings {
+    for finding in report.active() {
         serde_json::to_writer(&mut *out, &FindingOut::from(finding))?;
         out.write_all(b"\n")?;
     }

@@ -49,6 +49,8 @@ pub struct Report {
     pub incomplete: Vec<String>,
     /// The command's own inventory, under its own key in JSON (e.g. `detectors`).
     pub inventory: Inventory,
+    /// Suppressions of the configuration file that matched a finding but have expired.
+    pub expired_suppressions: Vec<String>,
 }
 
 /// The command-specific part of a report.
@@ -57,6 +59,16 @@ pub enum Inventory {
     Detectors(Vec<json::DetectorRow>),
     Changes(crate::commands::ChangesSummary),
     Permissions(crate::commands::PermissionsSummary),
+    /// `gdaudit audit`: the three reports it combines.
+    Audit(Box<AuditParts>),
+}
+
+/// The reports `gdaudit audit` combines, each with its findings and inventory.
+#[derive(Debug, Clone)]
+pub struct AuditParts {
+    pub detectors: Report,
+    pub changes: Report,
+    pub permissions: Report,
 }
 
 impl Report {
@@ -72,18 +84,32 @@ impl Report {
         });
     }
 
+    /// Findings of this severity that are not suppressed.
     pub fn count(&self, severity: Severity) -> usize {
+        self.active().filter(|f| f.severity == severity).count()
+    }
+
+    /// Findings a configured suppression matched.
+    pub fn suppressed(&self) -> usize {
         self.findings
             .iter()
-            .filter(|f| f.severity == severity)
+            .filter(|f| f.suppressed.is_some())
             .count()
+    }
+
+    /// The findings that are not suppressed.
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.suppressed.is_none())
     }
 
     /// The exit status: a finding at the threshold beats incompleteness.
     pub fn outcome(&self, fail_on: FailOn) -> Outcome {
-        let failed = fail_on
-            .threshold()
-            .is_some_and(|threshold| self.findings.iter().any(|f| f.severity >= threshold));
+        // A suppressed finding is reported but does not fail the run.
+        let failed = fail_on.threshold().is_some_and(|threshold| {
+            self.findings
+                .iter()
+                .any(|f| f.suppressed.is_none() && f.severity >= threshold)
+        });
         if failed {
             Outcome::Failed
         } else if !self.incomplete.is_empty() {
@@ -139,6 +165,7 @@ mod tests {
                 .collect(),
             incomplete: if incomplete { vec!["r".into()] } else { vec![] },
             inventory: Inventory::Detectors(vec![]),
+            expired_suppressions: vec![],
         }
     }
 

@@ -113,7 +113,18 @@ struct ResultOut<'a> {
     message: Text,
     locations: [Location; 1],
     partial_fingerprints: PartialFingerprints,
+    /// Present when the configuration file suppresses the finding: code scanning then shows
+    /// it as dismissed, with the reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<SuppressionOut<'a>>,
     properties: ResultProperties<'a>,
+}
+
+/// A SARIF `suppression` object: suppressed outside the analysed artifact (`external`).
+#[derive(Serialize)]
+struct SuppressionOut<'a> {
+    kind: &'static str,
+    justification: &'a str,
 }
 
 #[derive(Serialize)]
@@ -348,6 +359,14 @@ fn result(finding: &Finding, rule_index: usize) -> ResultOut<'_> {
             // GitHub's own values have the form `hash:occurrence`.
             primary_location_line_hash: format!("{}:1", finding.fingerprint),
         },
+        suppressions: finding
+            .suppressed
+            .iter()
+            .map(|s| SuppressionOut {
+                kind: "external",
+                justification: &s.reason,
+            })
+            .collect(),
         properties: ResultProperties {
             severity: finding.severity,
             account: finding.account.as_deref(),
@@ -474,6 +493,7 @@ mod tests {
             findings,
             incomplete,
             inventory: Inventory::Detectors(vec![]),
+            expired_suppressions: Vec::new(),
         }
     }
 

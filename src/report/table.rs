@@ -50,6 +50,7 @@ fn state_cell(state: &str, color: bool) -> Cell {
 
 pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
     match &report.inventory {
+        Inventory::Audit(parts) => return render_audit(report, parts, color, out),
         Inventory::Changes(summary) => return render_changes(report, summary, color, out),
         Inventory::Permissions(summary) => return render_permissions(report, summary, color, out),
         Inventory::Detectors(rows) => {
@@ -103,13 +104,13 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
         }
     }
 
-    if report.findings.is_empty() {
+    if report.active().next().is_none() {
         writeln!(out, "\nNo findings.")?;
     } else {
         writeln!(out, "\nFindings")?;
         let mut table = new_table(color);
         table.set_header(["Severity", "Check", "Region", "Resource", "Finding"]);
-        for f in &report.findings {
+        for f in report.active() {
             table.add_row(vec![
                 severity_cell(f.severity, color),
                 Cell::new(&f.check),
@@ -121,7 +122,7 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
         writeln!(out, "{table}")?;
         // One remediation per check, not per finding.
         let mut fixes: BTreeMap<&str, &str> = BTreeMap::new();
-        for f in &report.findings {
+        for f in report.active() {
             fixes.entry(&f.check).or_insert(&f.remediation);
         }
         writeln!(out, "\nHow to fix")?;
@@ -141,8 +142,12 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
         "\nSummary: {} region{}, {} finding{}{}",
         report.regions.len(),
         if report.regions.len() == 1 { "" } else { "s" },
-        report.findings.len(),
-        if report.findings.len() == 1 { "" } else { "s" },
+        report.active().count(),
+        if report.active().count() == 1 {
+            ""
+        } else {
+            "s"
+        },
         if counts.is_empty() {
             String::new()
         } else {
@@ -191,7 +196,7 @@ fn render_changes(
         "GuardDuty changes, {window} (source: {})",
         summary.source
     )?;
-    if report.findings.is_empty() {
+    if report.active().next().is_none() {
         writeln!(out, "\nNo changes.")?;
     } else {
         let mut table = new_table(color);
@@ -209,7 +214,7 @@ fn render_changes(
             "Severity",
             "Event id",
         ]);
-        for f in &report.findings {
+        for f in report.active() {
             let d = &f.details.value();
             let mut actor = detail(d, &["actor", "arn"]).into_owned();
             if let (serde_json::Value::String(role), session) =
@@ -258,8 +263,12 @@ fn render_changes(
     writeln!(
         out,
         "\nSummary: {} change{}{}{}",
-        report.findings.len(),
-        if report.findings.len() == 1 { "" } else { "s" },
+        report.active().count(),
+        if report.active().count() == 1 {
+            ""
+        } else {
+            "s"
+        },
         if counts.is_empty() {
             String::new()
         } else {
@@ -278,6 +287,16 @@ fn render_changes(
 }
 
 fn write_incomplete(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let suppressed = report.suppressed();
+    if suppressed > 0 {
+        writeln!(
+            out,
+            "Suppressed by the configuration file: {suppressed} (listed in -o json, marked)"
+        )?;
+    }
+    for note in &report.expired_suppressions {
+        writeln!(out, "Expired suppression: {}", clean(note))?;
+    }
     if !report.incomplete.is_empty() {
         writeln!(
             out,
@@ -315,7 +334,7 @@ fn render_permissions(
         summary.managed_policies,
         summary.source
     )?;
-    if report.findings.is_empty() {
+    if report.active().next().is_none() {
         writeln!(
             out,
             "\nNo non-privileged user or role can change GuardDuty."
@@ -333,7 +352,7 @@ fn render_permissions(
         ]);
         // Findings are sorted most severe first; past a few hundred rows a table stops being
         // read, and the machine formats carry every one.
-        for f in report.findings.iter().take(MAX_PERMISSION_ROWS) {
+        for f in report.active().take(MAX_PERMISSION_ROWS) {
             let details = f.details.value();
             let actions = details["actions"]
                 .as_array()
@@ -393,11 +412,11 @@ fn render_permissions(
             ]);
         }
         writeln!(out, "{table}")?;
-        if report.findings.len() > MAX_PERMISSION_ROWS {
+        if report.active().count() > MAX_PERMISSION_ROWS {
             writeln!(
                 out,
                 "… and {} more principals, none more severe (all are in -o json, jsonl, csv and sarif)",
-                report.findings.len() - MAX_PERMISSION_ROWS
+                report.active().count() - MAX_PERMISSION_ROWS
             )?;
         }
         writeln!(
@@ -437,8 +456,12 @@ fn render_permissions(
     writeln!(
         out,
         "\nSummary: {} principal{} can change GuardDuty{}; {} service-linked role{} left out",
-        report.findings.len(),
-        if report.findings.len() == 1 { "" } else { "s" },
+        report.active().count(),
+        if report.active().count() == 1 {
+            ""
+        } else {
+            "s"
+        },
         if counts.is_empty() {
             String::new()
         } else {
@@ -452,4 +475,51 @@ fn render_permissions(
         },
     )?;
     write_incomplete(report, out)
+}
+
+/// `gdaudit audit`: each audit's own tables, then one summary for the run.
+fn render_audit(
+    report: &Report,
+    parts: &super::AuditParts,
+    color: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    for (title, part) in [
+        ("GuardDuty detectors", &parts.detectors),
+        ("GuardDuty configuration changes", &parts.changes),
+        ("Who can change GuardDuty", &parts.permissions),
+    ] {
+        writeln!(out, "=== {title} ===\n")?;
+        render(part, color, out)?;
+        writeln!(out)?;
+    }
+    let counts: Vec<String> = Severity::ALL
+        .iter()
+        .map(|s| (s, report.count(*s)))
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
+    writeln!(
+        out,
+        "=== Audit: {} finding{}{}{} ===",
+        report.active().count(),
+        if report.active().count() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        if counts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", counts.join(", "))
+        },
+        if report.incomplete.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; INCOMPLETE: {} thing(s) could not be checked",
+                report.incomplete.len()
+            )
+        },
+    )
 }
