@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod iam;
 pub mod model;
+pub mod progress;
 pub mod report;
 pub mod scope;
 pub mod state;

@@ -1,6 +1,6 @@
 //! The `gdaudit` binary: parse arguments, run, map the outcome to an exit status.
 
-use std::io::{ErrorKind, Write};
+use std::io::{ErrorKind, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -24,14 +24,18 @@ fn main() -> ExitCode {
     let color = commands::use_color(&cli.global);
     let quiet = cli.global.quiet;
     let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
     let mut out = stdout.lock();
-    let mut err = stderr.lock();
+    // Not locked for the whole run: the progress line is drawn from another thread.
+    let mut err = std::io::stderr();
+    let progress = !quiet && std::io::stderr().is_terminal();
+    let stdout_is_terminal = std::io::stdout().is_terminal();
     let mut io = Io {
         stdout: &mut out,
         stderr: &mut err,
         color,
         quiet,
+        progress,
+        stdout_is_terminal,
     };
     let result = commands::run(cli, &mut io);
     let flushed = out.flush();

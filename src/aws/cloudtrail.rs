@@ -31,6 +31,8 @@ pub struct LookupOptions {
     pub throttle_retries: u32,
     /// The first wait before such a retry; it doubles each time, up to 16 s.
     pub throttle_backoff: Duration,
+    /// Counts pages as they are read, for the progress line.
+    pub pages: crate::progress::Tick,
 }
 
 impl LookupOptions {
@@ -43,6 +45,7 @@ impl LookupOptions {
             pace: Duration::from_millis(550),
             throttle_retries: 8,
             throttle_backoff: Duration::from_secs(1),
+            pages: crate::progress::Tick::default(),
         }
     }
 }
@@ -167,6 +170,7 @@ pub async fn lookup_region(client: &Client, region: &str, opts: &LookupOptions) 
             }
         };
         out.pages += 1;
+        opts.pages.inc();
         for record in page.events() {
             let Some(text) = record.cloud_trail_event() else {
                 out.unreadable.push(format!(

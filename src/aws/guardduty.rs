@@ -7,6 +7,8 @@ use aws_config::{Region, SdkConfig};
 use aws_sdk_guardduty::Client;
 use aws_sdk_guardduty::operation::get_detector::GetDetectorOutput;
 use tokio::sync::Semaphore;
+
+use crate::progress::Tick;
 use tokio::task::JoinSet;
 
 use super::errors::{UNKNOWN_CREDENTIALS, classify};
@@ -21,17 +23,22 @@ pub async fn collect_regions(
     config: &SdkConfig,
     regions: &[RegionInfo],
     concurrency: usize,
+    progress: &Tick,
 ) -> Vec<RegionDetectors> {
+    progress.add_total(regions.len() as u64);
     let limit = Arc::new(Semaphore::new(concurrency.max(1)));
     let mut tasks = JoinSet::new();
     for (index, region) in regions.iter().enumerate() {
         let client = client_for(config, &region.name);
         let region = region.clone();
         let limit = Arc::clone(&limit);
+        let progress = progress.clone();
         tasks.spawn(async move {
             // The semaphore is never closed, so acquiring only fails if it were.
             let _permit = limit.acquire_owned().await.ok();
-            (index, collect_region(&client, region).await)
+            let result = collect_region(&client, region).await;
+            progress.inc();
+            (index, result)
         });
     }
     let mut results: Vec<Option<RegionDetectors>> = vec![None; regions.len()];

@@ -29,6 +29,8 @@ pub struct LogReadOptions {
     pub threads: usize,
     /// Keep each event's whole record in [`Event::raw`] (`--raw`).
     pub keep_raw: bool,
+    /// Counts files as they are read, for the progress line.
+    pub progress: crate::progress::Tick,
 }
 
 /// What `--logs` held.
@@ -131,7 +133,10 @@ fn work(walk: &Mutex<Walk>, options: &LogReadOptions) -> WorkerOutput {
             break;
         };
         let (path, named) = match found {
-            Found::File { path, named } => (path, named),
+            Found::File { path, named } => {
+                options.progress.inc();
+                (path, named)
+            }
             Found::Digest => {
                 output.files_skipped += 1;
                 continue;

@@ -31,6 +31,7 @@ pub fn run(ctx: &Ctx, args: &AuditArgs, io: &mut Io<'_>) -> Result<Outcome, RunE
         detectors: true,
         changes: Some(lookup),
         iam: !from_file,
+        progress: io.shows_progress(Some(args.report.output)),
     };
     let snapshot = acquire(&ctx.global, needs, io)?;
     let from_snapshot = ctx.global.snapshot.is_some();
@@ -58,7 +59,13 @@ pub fn run(ctx: &Ctx, args: &AuditArgs, io: &mut Io<'_>) -> Result<Outcome, RunE
             if from_snapshot { "snapshot" } else { "api" },
         ),
     };
+    let mut progress = crate::progress::Progress::new(io.shows_progress(Some(args.report.output)));
+    let opts = crate::iam::EvalOptions {
+        progress: progress.counter("principals"),
+        ..opts
+    };
     let mut permissions = permissions::evaluate(input, &opts);
+    progress.finish();
     permissions.sort();
 
     let mut parts = AuditParts {

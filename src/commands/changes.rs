@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use crate::progress::Progress;
+
 use serde::Serialize;
 
 use super::{Ctx, Io, Needs, RunError, acquire};
@@ -133,7 +135,16 @@ pub fn run(ctx: &Ctx, args: &ChangesArgs, io: &mut Io<'_>) -> Result<Outcome, Ru
         .map(|s| s.resume_from(overlap));
 
     let mut gathered = if !args.logs.is_empty() {
-        from_logs(&args.logs, &window, now, resume)?
+        let mut progress = Progress::new(io.shows_progress(Some(args.report.output)));
+        let gathered = from_logs(
+            &args.logs,
+            &window,
+            now,
+            resume,
+            progress.counter("log files"),
+        )?;
+        progress.finish();
+        gathered
     } else {
         let opts = lookup_options(&window, now, resume)?;
         // A snapshot holds the window it was collected for: without --since/--until (or a
@@ -144,6 +155,7 @@ pub fn run(ctx: &Ctx, args: &ChangesArgs, io: &mut Io<'_>) -> Result<Outcome, Ru
             detectors: false,
             changes: Some(opts),
             iam: false,
+            progress: io.shows_progress(Some(args.report.output)),
         };
         let snapshot = acquire(&ctx.global, needs, io)?;
         let source = if ctx.global.snapshot.is_some() {
@@ -251,6 +263,7 @@ pub fn from_logs(
     window_args: &WindowArgs,
     now: Timestamp,
     resume: Option<Timestamp>,
+    progress: crate::progress::Tick,
 ) -> Result<Gathered, RunError> {
     let w = window(window_args, None, now)?;
     // Without --until, log files are read to their end.
@@ -262,6 +275,7 @@ pub fn from_logs(
         until,
         threads: 0,
         keep_raw: window_args.raw,
+        progress,
     };
     let read = read_logs(paths, &options);
     let account = read

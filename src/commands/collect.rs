@@ -19,6 +19,7 @@ pub fn run(ctx: &Ctx, args: &CollectArgs, io: &mut Io<'_>) -> Result<Outcome, Ru
             detectors: true,
             changes: Some(changes),
             iam: true,
+            progress: io.shows_progress(None),
         },
         io,
     )?;

@@ -12,6 +12,7 @@ pub fn run(ctx: &Ctx, args: &DetectorsArgs, io: &mut Io<'_>) -> Result<Outcome, 
         detectors: true,
         changes: None,
         iam: false,
+        progress: io.shows_progress(Some(args.report.output)),
     };
     let snapshot = acquire(&ctx.global, needs, io)?;
     let mut report = build_report(&snapshot);

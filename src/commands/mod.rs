@@ -20,6 +20,7 @@ use crate::aws::{self, ConnectOptions};
 use crate::cli::{Cli, Command, GlobalArgs, IamArgs, OutputFormat, WindowArgs};
 use crate::config::Config;
 use crate::model::{RegionList, RegionSource, Snapshot};
+use crate::progress::Progress;
 use crate::report::Outcome;
 use crate::report::sanitize::clean;
 use crate::report::{self, RenderOptions, Report};
@@ -52,9 +53,20 @@ pub struct Io<'a> {
     /// Whether stdout is a terminal that may be coloured.
     pub color: bool,
     pub quiet: bool,
+    /// Whether stderr is a terminal (and not `--quiet`): progress may be drawn there.
+    pub progress: bool,
+    /// Whether stdout is a terminal.
+    pub stdout_is_terminal: bool,
 }
 
 impl Io<'_> {
+    /// Whether to draw progress for output in `format` (`None`: no report on stdout, as for
+    /// `collect`): on a terminal's stderr, and never for machine output going to a pipe.
+    pub fn shows_progress(&self, format: Option<OutputFormat>) -> bool {
+        self.progress
+            && (self.stdout_is_terminal || matches!(format, None | Some(OutputFormat::Table)))
+    }
+
     /// A warning or progress note on stderr (nothing with `--quiet`).
     pub fn note(&mut self, text: &str) {
         if !self.quiet {
@@ -246,6 +258,8 @@ pub struct Needs {
     pub changes: Option<aws::cloudtrail::LookupOptions>,
     /// The IAM account export.
     pub iam: bool,
+    /// Draw progress on stderr while collecting.
+    pub progress: bool,
 }
 
 /// Collects a snapshot from AWS for the regions in scope.
@@ -296,10 +310,16 @@ pub fn collect_live(
             iam: None,
         };
         let concurrency = usize::from(global.concurrency);
+        let mut progress = Progress::new(needs.progress);
+        let regions_tick = progress.counter("regions");
+        let mut needs = needs;
+        if let Some(opts) = &mut needs.changes {
+            opts.pages = progress.counter("CloudTrail pages");
+        }
         let names: Vec<String> = in_scope.iter().filter(|r| r.opt_status.is_enabled()).map(|r| r.name.clone()).collect();
         let detectors = async {
             if needs.detectors {
-                Some(aws::guardduty::collect_regions(&config, &in_scope, concurrency).await)
+                Some(aws::guardduty::collect_regions(&config, &in_scope, concurrency, &regions_tick).await)
             } else {
                 None
             }
@@ -328,6 +348,7 @@ pub fn collect_live(
         snapshot.detectors = detectors;
         snapshot.changes = changes;
         snapshot.iam = iam;
+        progress.finish();
         Ok(snapshot)
     })
 }

@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use crate::progress::Progress;
+
 use serde::Serialize;
 
 use super::{Ctx, Io, Needs, RunError, acquire};
@@ -62,7 +64,12 @@ impl Input {
     }
 }
 
-fn input(global: &GlobalArgs, args: &IamArgs, io: &mut Io<'_>) -> Result<Input, RunError> {
+fn input(
+    global: &GlobalArgs,
+    args: &IamArgs,
+    io: &mut Io<'_>,
+    progress: bool,
+) -> Result<Input, RunError> {
     if args.authorization_details.is_some() {
         return input_from_file(args);
     }
@@ -70,6 +77,7 @@ fn input(global: &GlobalArgs, args: &IamArgs, io: &mut Io<'_>) -> Result<Input, 
         detectors: false,
         changes: None,
         iam: true,
+        progress,
     };
     let snapshot = acquire(global, needs, io)?;
     let source = if global.snapshot.is_some() {
@@ -127,13 +135,15 @@ fn eval_options(args: &IamArgs) -> Result<EvalOptions, RunError> {
     Ok(EvalOptions {
         privileged_globs: args.privileged.clone(),
         scps,
+        progress: crate::progress::Tick::default(),
     })
 }
 
 pub fn run(ctx: &Ctx, args: &PermissionsArgs, io: &mut Io<'_>) -> Result<Outcome, RunError> {
     let iam_args = ctx.iam_args(&args.iam);
     let opts = eval_options(&iam_args)?;
-    let input = input(&ctx.global, &iam_args, io)?;
+    let shows_progress = io.shows_progress(Some(args.report.output));
+    let input = input(&ctx.global, &iam_args, io, shows_progress)?;
     if let Some(PermissionsCommand::Explain { principal, action }) = &args.explain {
         return explain(
             &input.details,
@@ -144,7 +154,13 @@ pub fn run(ctx: &Ctx, args: &PermissionsArgs, io: &mut Io<'_>) -> Result<Outcome
             io,
         );
     }
+    let mut progress = Progress::new(shows_progress);
+    let opts = EvalOptions {
+        progress: progress.counter("principals"),
+        ..opts
+    };
     let mut report = evaluate(input, &opts);
+    progress.finish();
     report.sort();
     ctx.emit(report, args.report.output, io)
 }

@@ -20,7 +20,12 @@ use crate::model::iam::{
 /// Evaluates every user and role of the export.
 pub fn evaluate(details: &AuthorizationDetails, opts: &EvalOptions) -> Evaluation {
     let ctx = Context::build(details, opts);
-    let principals = parallel_map(&ctx.principals, |plan| ctx.verdict(plan));
+    opts.progress.add_total(ctx.principals.len() as u64);
+    let principals = parallel_map(&ctx.principals, |plan| {
+        let verdict = ctx.verdict(plan);
+        opts.progress.inc();
+        verdict
+    });
     Evaluation {
         account_id: ctx.account_id.clone(),
         principals,

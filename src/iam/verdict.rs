@@ -15,6 +15,8 @@ pub struct EvalOptions {
     pub privileged_globs: Vec<String>,
     /// Service control policies by level, root first; every level must allow an action.
     pub scps: Vec<Vec<ScpPolicy>>,
+    /// Counts principals as they are judged, for the progress line.
+    pub progress: crate::progress::Tick,
 }
 
 /// The verdicts for one account.
