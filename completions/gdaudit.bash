@@ -80,7 +80,7 @@ _gdaudit() {
 
     case "${cmd}" in
         gdaudit)
-            opts="-q -h -V --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --no-color --help --version detectors audit changes permissions collect completions help"
+            opts="-q -v -h -V --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --no-color --help --version detectors audit changes permissions collect completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -130,7 +130,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__audit)
-            opts="-o -q -h -V --output --since --until --include-read-only --raw --authorization-details --privileged --scp --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --no-color --help --version"
+            opts="-o -q -v -h -V --output --since --until --include-read-only --raw --authorization-details --privileged --scp --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -208,7 +208,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__changes)
-            opts="-o -q -h -V --output --since --until --include-read-only --raw --logs --event --actor --state --state-overlap --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --no-color --help --version"
+            opts="-o -q -v -h -V --output --since --until --include-read-only --raw --logs --event --actor --state --state-overlap --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -294,7 +294,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__collect)
-            opts="-o -q -h -V --output --since --until --include-read-only --raw --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --no-color --help --version"
+            opts="-o -q -v -h -V --output --since --until --include-read-only --raw --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -360,7 +360,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__completions)
-            opts="-q -h -V --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --no-color --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --no-color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -410,7 +410,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__detectors)
-            opts="-o -q -h -V --output --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --no-color --help --version"
+            opts="-o -q -v -h -V --output --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -594,7 +594,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__permissions)
-            opts="-o -q -h -V --output --authorization-details --privileged --scp --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --no-color --help --version explain help"
+            opts="-o -q -v -h -V --output --authorization-details --privileged --scp --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --no-color --help --version explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -664,7 +664,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__permissions__subcmd__explain)
-            opts="-q -h -V --authorization-details --privileged --scp --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --no-color --help --version"
+            opts="-q -v -h -V --authorization-details --privileged --scp --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_gdaudit_global_optspecs
-    string join \n profile= region= regions= exclude-regions= fail-on= config= no-config concurrency= snapshot= timeout= q/quiet no-color h/help V/version
+    string join \n profile= region= regions= exclude-regions= fail-on= config= no-config concurrency= snapshot= timeout= q/quiet v/verbose no-color h/help V/version
 end
 
 function __fish_gdaudit_needs_command
@@ -40,6 +40,7 @@ complete -c gdaudit -n "__fish_gdaudit_needs_command" -l snapshot -d 'Read colle
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c gdaudit -n "__fish_gdaudit_needs_command" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -s V -l version -d 'Print version'
@@ -71,6 +72,7 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l snapshot -
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -s V -l version -d 'Print version'
@@ -102,6 +104,7 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l include-read-o
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l raw -d 'Keep each whole CloudTrail record (in JSON output: `details.raw`)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -s V -l version -d 'Print version'
@@ -135,6 +138,7 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l include-read
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l raw -d 'Keep each whole CloudTrail record (in JSON output: `details.raw`)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -s V -l version -d 'Print version'
@@ -162,6 +166,7 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __f
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -s V -l version -d 'Print version'
@@ -186,6 +191,7 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -s V -l version -d 'Print version'
@@ -212,6 +218,7 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l include-read
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l raw -d 'Keep each whole CloudTrail record (in JSON output: `details.raw`)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -s V -l version -d 'Print version'
@@ -231,6 +238,7 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l snapshot
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -s V -l version -d 'Print version'

@@ -68,6 +68,10 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
+    /// On an internal error, print the full details and a backtrace (default: one line).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
     /// Never colour the output (NO_COLOR in the environment does the same).
     #[arg(long, global = true)]
     pub no_color: bool,

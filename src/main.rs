@@ -21,6 +21,7 @@ fn main() -> ExitCode {
             });
         }
     };
+    install_panic_hook(cli.global.verbose);
     let color = commands::use_color(&cli.global);
     let quiet = cli.global.quiet;
     let stdout = std::io::stdout();
@@ -37,7 +38,13 @@ fn main() -> ExitCode {
         progress,
         stdout_is_terminal,
     };
-    let result = commands::run(cli, &mut io);
+    // A bug must not look like a pass: an internal error ends the run as incomplete (3).
+    let result = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        commands::run(cli, &mut io)
+    })) {
+        Ok(result) => result,
+        Err(_) => return ExitCode::from(Outcome::Incomplete as u8),
+    };
     let flushed = out.flush();
     match (result, flushed) {
         // A reader that went away (`| head`) is not a failure.
@@ -53,4 +60,31 @@ fn main() -> ExitCode {
             })
         }
     }
+}
+
+/// One line for an internal error (a bug), unless `-v` asks for the details and a backtrace.
+fn install_panic_hook(verbose: bool) {
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let mut err = std::io::stderr();
+        if verbose {
+            let _ = writeln!(err, "gdaudit: internal error: {message}{place}");
+            let _ = writeln!(err, "{}", std::backtrace::Backtrace::force_capture());
+        } else {
+            let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
+            let _ = writeln!(
+                err,
+                "gdaudit: internal error: {message}{place} (a bug: please report it; -v shows a backtrace)"
+            );
+        }
+    }));
 }

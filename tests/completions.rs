@@ -42,7 +42,10 @@ fn shell(name: &str) -> std::process::Command {
         .args(["-c", &format!("command -v {name}")])
         .output()
         .is_ok_and(|o| o.status.success());
-    assert!(found, "{name} is needed for this test: install it (apt-get install {name}) or run scripts/test, which does");
+    assert!(
+        found,
+        "{name} is needed for this test: install it (apt-get install {name}) or run scripts/test, which does"
+    );
     std::process::Command::new(name)
 }
 
@@ -58,14 +61,25 @@ complete_line "gdaudit detectors --output j"
 "#,
         dir = completions_dir().display()
     );
-    let out = shell("bash").args(["--norc", "-c", &script]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = shell("bash")
+        .args(["--norc", "-c", &script])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].contains("-F _gdaudit gdaudit"), "{text}");
     assert_eq!(lines[1], "detectors", "{text}");
     assert_eq!(lines[2], "--fail-on", "{text}");
-    assert_eq!(lines[3].split(' ').collect::<Vec<_>>(), ["json", "jsonl"], "{text}");
+    assert_eq!(
+        lines[3].split(' ').collect::<Vec<_>>(),
+        ["json", "jsonl"],
+        "{text}"
+    );
 }
 
 #[test]
@@ -78,8 +92,20 @@ fn zsh_completion_loads_and_registers_for_gdaudit() {
         cache = cache.path().display()
     );
     let out = shell("zsh").args(["-f", "-c", &script]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.lines().collect::<Vec<_>>(), ["_gdaudit", "_gdaudit: function"], "{text}");
-    assert!(String::from_utf8_lossy(&out.stderr).is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        text.lines().collect::<Vec<_>>(),
+        ["_gdaudit", "_gdaudit: function"],
+        "{text}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -1,0 +1,76 @@
+//! `gdaudit changes` and `gdaudit audit` from the APIs against moto. moto's CloudTrail
+//! LookupEvents is not implemented (HTTP 500): a region whose events could not be read must be
+//! reported as incomplete, never as "no changes".
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod common;
+
+use common::{Moto, gdaudit_cmd, json_stdout};
+
+const ACCOUNT: &str = "111122223333";
+
+#[test]
+fn unreadable_cloudtrail_is_incomplete_not_no_changes() {
+    let moto = Moto::start(ACCOUNT);
+    let output = gdaudit_cmd(&moto.endpoint)
+        .args([
+            "changes",
+            "--regions",
+            "us-east-1,eu-west-1",
+            "-o",
+            "json",
+            "--fail-on",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    let doc = json_stdout(&output);
+    assert_eq!(output.status.code(), Some(3), "{doc:#}");
+    assert_eq!(doc["summary"]["incomplete"], true);
+    for region in doc["regions"].as_array().unwrap() {
+        assert_eq!(region["state"], "error", "{doc:#}");
+        assert_eq!(
+            region["error"]["operation"], "cloudtrail:LookupEvents",
+            "{doc:#}"
+        );
+    }
+}
+
+#[test]
+fn audit_reads_everything_in_one_pass_and_reports_what_it_could_not() {
+    let moto = Moto::start(ACCOUNT);
+    common::block_on(async {
+        moto.guardduty("us-east-1")
+            .create_detector()
+            .enable(true)
+            .send()
+            .await
+            .unwrap();
+    });
+    let output = gdaudit_cmd(&moto.endpoint)
+        .args([
+            "audit",
+            "--regions",
+            "us-east-1",
+            "-o",
+            "json",
+            "--fail-on",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    let doc = json_stdout(&output);
+    // Detectors and IAM were read; CloudTrail was not (moto): incomplete, exit 3.
+    assert_eq!(output.status.code(), Some(3), "{doc:#}");
+    assert_eq!(doc["regions"][0]["state"], "enabled", "{doc:#}");
+    assert_eq!(doc["permissions"]["source"], "api", "{doc:#}");
+    let reasons = doc["summary"]["incomplete_reasons"].as_array().unwrap();
+    assert!(
+        reasons
+            .iter()
+            .all(|r| r.as_str().unwrap().starts_with("changes: ")),
+        "{reasons:?}"
+    );
+    assert!(!reasons.is_empty());
+}
