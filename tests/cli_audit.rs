@@ -3,9 +3,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+mod common;
+
+use common::gdaudit_offline as gdaudit;
+use common::json_stdout as json_of;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 fn root() -> &'static Path {
@@ -14,21 +17,6 @@ fn root() -> &'static Path {
 
 fn demo() -> PathBuf {
     root().join("examples/demo-snapshot.json")
-}
-
-fn gdaudit() -> Command {
-    let mut cmd = Command::cargo_bin("gdaudit").unwrap();
-    for (key, _) in std::env::vars() {
-        if key.starts_with("AWS_") || key == "NO_COLOR" || key == "CI" {
-            cmd.env_remove(key);
-        }
-    }
-    cmd
-}
-
-fn json_of(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn config(text: &str) -> (tempfile::TempDir, PathBuf) {

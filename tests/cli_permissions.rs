@@ -3,30 +3,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+mod common;
+
+use common::gdaudit_offline as gdaudit;
+use common::json_stdout as json_of;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::{Value, json};
-
-fn gdaudit() -> Command {
-    let mut cmd = Command::cargo_bin("gdaudit").unwrap();
-    for (key, _) in std::env::vars() {
-        if key.starts_with("AWS_") || key == "NO_COLOR" || key == "CI" {
-            cmd.env_remove(key);
-        }
-    }
-    cmd
-}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/iam")
         .join(name)
-}
-
-fn json_of(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn flagged(doc: &Value) -> Vec<String> {

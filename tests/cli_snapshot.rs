@@ -2,21 +2,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-use assert_cmd::Command;
+mod common;
+
+use common::gdaudit_offline as gdaudit;
 use serde_json::{Value, json};
 
 fn demo_path() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo-snapshot.json")
-}
-
-fn gdaudit() -> Command {
-    let mut cmd = Command::cargo_bin("gdaudit").unwrap();
-    for (key, _) in std::env::vars() {
-        if key.starts_with("AWS_") || key == "NO_COLOR" || key == "CI" {
-            cmd.env_remove(key);
-        }
-    }
-    cmd
 }
 
 fn demo() -> Value {

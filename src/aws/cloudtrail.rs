@@ -1,14 +1,11 @@
 //! CloudTrail LookupEvents, filtered to GuardDuty, paced under its limit of 2 requests per
 //! second per region, retrying throttled pages, and following every NextToken.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::{Region, SdkConfig};
 use aws_sdk_cloudtrail::Client;
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use super::errors::classify;
@@ -57,25 +54,15 @@ pub async fn lookup_regions(
     concurrency: usize,
     opts: &LookupOptions,
 ) -> Vec<RegionEvents> {
-    let limit = Arc::new(Semaphore::new(concurrency.max(1)));
-    let mut tasks = JoinSet::new();
-    for (index, region) in regions.iter().enumerate() {
+    let results = super::fan_out(regions.to_vec(), concurrency, |region| {
         let conf = aws_sdk_cloudtrail::config::Builder::from(config)
             .region(Region::new(region.clone()))
             .build();
         let client = Client::from_conf(conf);
-        let (region, opts, limit) = (region.clone(), opts.clone(), Arc::clone(&limit));
-        tasks.spawn(async move {
-            let _permit = limit.acquire_owned().await.ok();
-            (index, lookup_region(&client, &region, &opts).await)
-        });
-    }
-    let mut results: Vec<Option<RegionEvents>> = vec![None; regions.len()];
-    while let Some(joined) = tasks.join_next().await {
-        if let Ok((index, result)) = joined {
-            results[index] = Some(result);
-        }
-    }
+        let opts = opts.clone();
+        async move { lookup_region(&client, &region, &opts).await }
+    })
+    .await;
     results
         .into_iter()
         .zip(regions)
@@ -86,12 +73,7 @@ pub async fn lookup_regions(
                 pages: 0,
                 throttled_retries: 0,
                 unreadable: vec![],
-                errors: vec![CollectError {
-                    kind: ErrorKind::Other,
-                    operation: "cloudtrail:LookupEvents".into(),
-                    code: None,
-                    message: "internal error while reading the region".into(),
-                }],
+                errors: vec![super::internal_error("cloudtrail:LookupEvents")],
             })
         })
         .collect()

@@ -1,20 +1,16 @@
 //! GuardDuty reads per region (ListDetectors, GetDetector, GetAdministratorAccount,
 //! ListMembers), fanned out over regions with bounded concurrency.
 
-use std::sync::Arc;
-
 use aws_config::{Region, SdkConfig};
 use aws_sdk_guardduty::Client;
 use aws_sdk_guardduty::operation::get_detector::GetDetectorOutput;
-use tokio::sync::Semaphore;
 
 use crate::progress::Tick;
-use tokio::task::JoinSet;
 
 use super::errors::{UNKNOWN_CREDENTIALS, classify};
 use crate::model::{
-    AdditionalConfiguration, Administrator, CollectError, DataSources, Detector, ErrorKind,
-    Feature, Member, RegionDetectors, RegionInfo, RegionOptStatus,
+    AdditionalConfiguration, Administrator, DataSources, Detector, ErrorKind, Feature, Member,
+    RegionDetectors, RegionInfo, RegionOptStatus,
 };
 
 /// Reads every region in `regions`, at most `concurrency` at once, and returns them in the
@@ -26,27 +22,16 @@ pub async fn collect_regions(
     progress: &Tick,
 ) -> Vec<RegionDetectors> {
     progress.add_total(regions.len() as u64);
-    let limit = Arc::new(Semaphore::new(concurrency.max(1)));
-    let mut tasks = JoinSet::new();
-    for (index, region) in regions.iter().enumerate() {
+    let results = super::fan_out(regions.to_vec(), concurrency, |region| {
         let client = client_for(config, &region.name);
-        let region = region.clone();
-        let limit = Arc::clone(&limit);
         let progress = progress.clone();
-        tasks.spawn(async move {
-            // The semaphore is never closed, so acquiring only fails if it were.
-            let _permit = limit.acquire_owned().await.ok();
+        async move {
             let result = collect_region(&client, region).await;
             progress.inc();
-            (index, result)
-        });
-    }
-    let mut results: Vec<Option<RegionDetectors>> = vec![None; regions.len()];
-    while let Some(joined) = tasks.join_next().await {
-        if let Ok((index, result)) = joined {
-            results[index] = Some(result);
+            result
         }
-    }
+    })
+    .await;
     // A task that panicked still yields its region, as could-not-check.
     results
         .into_iter()
@@ -58,12 +43,7 @@ pub async fn collect_regions(
                 detectors: None,
                 administrator: None,
                 members: None,
-                errors: vec![CollectError {
-                    kind: ErrorKind::Other,
-                    operation: "guardduty".into(),
-                    code: None,
-                    message: "internal error while reading the region".into(),
-                }],
+                errors: vec![super::internal_error("guardduty")],
             })
         })
         .collect()

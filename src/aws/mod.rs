@@ -32,6 +32,47 @@ pub enum SetupError {
     NoCredentials(String),
 }
 
+/// Runs `work` on every item, at most `concurrency` at once, and returns the results in the
+/// items' order. A task that panicked yields `None`: the caller reports its item as
+/// could-not-check rather than drop it.
+pub async fn fan_out<T, R, F, Fut>(items: Vec<T>, concurrency: usize, work: F) -> Vec<Option<R>>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+    F: Fn(T) -> Fut,
+    Fut: std::future::Future<Output = R> + Send + 'static,
+{
+    let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    let count = items.len();
+    for (index, item) in items.into_iter().enumerate() {
+        let limit = std::sync::Arc::clone(&limit);
+        let job = work(item);
+        tasks.spawn(async move {
+            // The semaphore is never closed, so acquiring only fails if it were.
+            let _permit = limit.acquire_owned().await.ok();
+            (index, job.await)
+        });
+    }
+    let mut results: Vec<Option<R>> = (0..count).map(|_| None).collect();
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok((index, result)) = joined {
+            results[index] = Some(result);
+        }
+    }
+    results
+}
+
+/// The error a region gets when its task failed inside gdaudit.
+pub fn internal_error(operation: &str) -> crate::model::CollectError {
+    crate::model::CollectError {
+        kind: crate::model::ErrorKind::Other,
+        operation: operation.to_owned(),
+        code: None,
+        message: "internal error while reading the region".into(),
+    }
+}
+
 /// The region used for global calls when none is configured anywhere.
 pub const DEFAULT_HOME_REGION: &str = "us-east-1";
 

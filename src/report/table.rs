@@ -131,28 +131,12 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
         }
     }
 
-    let counts: Vec<String> = Severity::ALL
-        .iter()
-        .map(|s| (s, report.count(*s)))
-        .filter(|(_, n)| *n > 0)
-        .map(|(s, n)| format!("{n} {s}"))
-        .collect();
     writeln!(
         out,
-        "\nSummary: {} region{}, {} finding{}{}",
+        "\nSummary: {} region{}, {}",
         report.regions.len(),
         if report.regions.len() == 1 { "" } else { "s" },
-        report.active().count(),
-        if report.active().count() == 1 {
-            ""
-        } else {
-            "s"
-        },
-        if counts.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", counts.join(", "))
-        },
+        counted(report, "finding"),
     )?;
     if !report.incomplete.is_empty() {
         writeln!(
@@ -254,26 +238,11 @@ fn render_changes(
         }
         writeln!(out, "{table}")?;
     }
-    let counts: Vec<String> = Severity::ALL
-        .iter()
-        .map(|s| (s, report.count(*s)))
-        .filter(|(_, n)| *n > 0)
-        .map(|(s, n)| format!("{n} {s}"))
-        .collect();
     writeln!(
         out,
-        "\nSummary: {} change{}{}{}",
-        report.active().count(),
-        if report.active().count() == 1 {
-            ""
-        } else {
-            "s"
-        },
-        if counts.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", counts.join(", "))
-        },
+        "
+Summary: {}{}",
+        counted(report, "change"),
         if summary.already_emitted > 0 {
             format!(
                 "; {} already emitted by an earlier run",
@@ -447,26 +416,11 @@ fn render_permissions(
             )?;
         }
     }
-    let counts: Vec<String> = Severity::ALL
-        .iter()
-        .map(|s| (s, report.count(*s)))
-        .filter(|(_, n)| *n > 0)
-        .map(|(s, n)| format!("{n} {s}"))
-        .collect();
     writeln!(
         out,
-        "\nSummary: {} principal{} can change GuardDuty{}; {} service-linked role{} left out",
-        report.active().count(),
-        if report.active().count() == 1 {
-            ""
-        } else {
-            "s"
-        },
-        if counts.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", counts.join(", "))
-        },
+        "
+Summary: {} can change GuardDuty; {} service-linked role{} left out",
+        counted(report, "principal"),
         summary.service_linked_roles_skipped,
         if summary.service_linked_roles_skipped == 1 {
             ""
@@ -493,26 +447,10 @@ fn render_audit(
         render(part, color, out)?;
         writeln!(out)?;
     }
-    let counts: Vec<String> = Severity::ALL
-        .iter()
-        .map(|s| (s, report.count(*s)))
-        .filter(|(_, n)| *n > 0)
-        .map(|(s, n)| format!("{n} {s}"))
-        .collect();
     writeln!(
         out,
-        "=== Audit: {} finding{}{}{} ===",
-        report.active().count(),
-        if report.active().count() == 1 {
-            ""
-        } else {
-            "s"
-        },
-        if counts.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", counts.join(", "))
-        },
+        "=== Audit: {}{} ===",
+        counted(report, "finding"),
         if report.incomplete.is_empty() {
             String::new()
         } else {
@@ -522,4 +460,21 @@ fn render_audit(
             )
         },
     )
+}
+
+/// "3 findings (1 high, 2 low)": how many findings are not suppressed, by severity.
+fn counted(report: &Report, noun: &str) -> String {
+    let total = report.active().count();
+    let counts: Vec<String> = Severity::ALL
+        .iter()
+        .map(|s| (s, report.count(*s)))
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
+    let plural = if total == 1 { "" } else { "s" };
+    if counts.is_empty() {
+        format!("{total} {noun}{plural}")
+    } else {
+        format!("{total} {noun}{plural} ({})", counts.join(", "))
+    }
 }

@@ -247,3 +247,15 @@ pub fn describe(output: &std::process::Output) -> String {
         String::from_utf8_lossy(&output.stderr)
     )
 }
+
+/// The `gdaudit` binary for offline runs (snapshots, files): the caller's AWS_*, NO_COLOR
+/// and CI removed, so nothing can reach an account and output is as a user sees it.
+pub fn gdaudit_offline() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_gdaudit"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("AWS_") || key == "NO_COLOR" || key == "CI" {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
