@@ -297,3 +297,21 @@ fn bad_windows_are_usage_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_directory_without_logs_is_incomplete_not_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = gdaudit()
+        .args(["changes", "-o", "json", "--logs"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let doc = json_of(&out);
+    assert!(
+        doc["summary"]["incomplete_reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("no CloudTrail log file")
+    );
+}

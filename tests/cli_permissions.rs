@@ -258,3 +258,19 @@ fn an_unreadable_file_is_a_usage_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn an_export_without_principals_never_passes() {
+    let file = export_file(&json!({"UserDetailList": [], "RoleDetailList": []}));
+    let out = gdaudit()
+        .args(["permissions", "--authorization-details"])
+        .arg(file.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("no users and no roles")
+    );
+}

@@ -47,6 +47,24 @@ fn audit_reads_everything_in_one_pass_and_reports_what_it_could_not() {
             .send()
             .await
             .unwrap();
+        // An account always has roles; an export with none is reported as suspicious.
+        let iam = aws_sdk_iam::Client::from_conf(
+            aws_sdk_iam::Config::builder()
+                .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
+                .endpoint_url(&moto.endpoint)
+                .region(aws_sdk_iam::config::Region::new("us-east-1"))
+                .credentials_provider(aws_sdk_iam::config::Credentials::new(
+                    "testing", "testing", None, None, "test",
+                ))
+                .build(),
+        );
+        let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+        iam.create_role()
+            .role_name("app")
+            .assume_role_policy_document(trust)
+            .send()
+            .await
+            .unwrap();
     });
     let output = gdaudit_cmd(&moto.endpoint)
         .args([

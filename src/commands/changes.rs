@@ -282,10 +282,19 @@ pub fn from_logs(
         .events
         .iter()
         .find_map(|e| e.account().map(str::to_owned));
+    let mut incomplete: Vec<String> = read.problems.iter().map(ToString::to_string).collect();
+    // Nothing to read is not "no changes": a wrong path or an empty sync must not pass a gate.
+    if read.files_read == 0 {
+        let named: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        incomplete.push(format!(
+            "no CloudTrail log file found in {}",
+            named.join(", ")
+        ));
+    }
     Ok(Gathered {
         account,
         regions: Vec::new(),
-        incomplete: read.problems.iter().map(ToString::to_string).collect(),
+        incomplete,
         summary: ChangesSummary {
             source: "logs",
             since,

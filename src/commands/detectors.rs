@@ -26,6 +26,9 @@ pub fn build_report(snapshot: &Snapshot) -> Report {
     let regions = snapshot.detectors.as_deref().unwrap_or_default();
     let findings = checks::check(account.as_deref(), regions);
     let mut incomplete = Vec::new();
+    if regions.is_empty() {
+        incomplete.push("no region was checked".to_owned());
+    }
     let mut statuses = Vec::new();
     let mut rows = Vec::new();
     for region in regions {

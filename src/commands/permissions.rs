@@ -173,6 +173,14 @@ pub fn evaluate(mut input: Input, opts: &EvalOptions) -> Report {
         .incomplete
         .extend(evaluation.problems.iter().map(ToString::to_string));
     let counts = Counts::of(&input.details);
+    // Every account has roles (at least AWS's service-linked ones): an export without a single
+    // user or role is the wrong file or a failed export, not a clean account.
+    if counts.users + counts.roles == 0 {
+        input.incomplete.push(
+            "the IAM data holds no users and no roles: is it the output of `aws iam get-account-authorization-details`?"
+                .to_owned(),
+        );
+    }
     input.details = AuthorizationDetails::default();
     build_report(&input, counts, Arc::new(evaluation))
 }
