@@ -734,68 +734,7 @@ fn generic(call: &Call<'_>, region: &str) -> Meaning {
 
 /// Protection plans a detector or member-detector update turns off, by feature name.
 fn disabled_protections(params: &Value) -> Vec<String> {
-    let mut off = Vec::new();
-    for feature in get(params, "features")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let name = get(feature, "name")
-            .and_then(Value::as_str)
-            .unwrap_or("(unnamed)");
-        if is_word(get(feature, "status"), "DISABLED") {
-            off.push(feature_words(name));
-        }
-        for extra in get(feature, "additionalConfiguration")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if is_word(get(extra, "status"), "DISABLED") {
-                let extra_name = get(extra, "name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("(unnamed)");
-                off.push(format!("{} of {}", clip(extra_name), clip(name)));
-            }
-        }
-    }
-    // The older dataSources shape (still accepted by the API).
-    let sources = get(params, "dataSources").unwrap_or(&Value::Null);
-    let legacy = [
-        (path(sources, &["s3Logs", "enable"]), "S3_DATA_EVENTS"),
-        (
-            path(sources, &["kubernetes", "auditLogs", "enable"]),
-            "EKS_AUDIT_LOGS",
-        ),
-        (
-            path(
-                sources,
-                &[
-                    "malwareProtection",
-                    "scanEc2InstanceWithFindings",
-                    "ebsVolumes",
-                ],
-            ),
-            "EBS_MALWARE_PROTECTION",
-        ),
-        (
-            path(
-                sources,
-                &[
-                    "malwareProtection",
-                    "scanEc2InstanceWithFindings",
-                    "ebsVolumes",
-                    "enable",
-                ],
-            ),
-            "EBS_MALWARE_PROTECTION",
-        ),
-    ];
-    for (value, feature) in legacy {
-        if value.and_then(Value::as_bool) == Some(false) {
-            off.push(feature_words(feature));
-        }
-    }
+    let mut off = switched_off(params, "status", "DISABLED", "enable");
     off.dedup();
     off
 }
@@ -809,6 +748,16 @@ fn stopped_auto_enable(params: &Value) -> Vec<String> {
     if is_word(get(params, "autoEnableOrganizationMembers"), "NONE") {
         stopped.push("GuardDuty for member accounts".to_owned());
     }
+    stopped.extend(switched_off(params, "autoEnable", "NONE", "autoEnable"));
+    stopped
+}
+
+/// Plans that `params` switches off: `features[]` (and their `additionalConfiguration`) whose
+/// `field` is `off_word`, and the older `dataSources` shape whose `legacy_field` is `false`.
+/// UpdateDetector uses `status`/`DISABLED`/`enable`; UpdateOrganizationConfiguration uses
+/// `autoEnable`/`NONE`/`autoEnable`.
+fn switched_off(params: &Value, field: &str, off_word: &str, legacy_field: &str) -> Vec<String> {
+    let mut off = Vec::new();
     for feature in get(params, "features")
         .and_then(Value::as_array)
         .into_iter()
@@ -817,48 +766,43 @@ fn stopped_auto_enable(params: &Value) -> Vec<String> {
         let name = get(feature, "name")
             .and_then(Value::as_str)
             .unwrap_or("(unnamed)");
-        if is_word(get(feature, "autoEnable"), "NONE") {
-            stopped.push(feature_words(name));
+        if is_word(get(feature, field), off_word) {
+            off.push(feature_words(name));
         }
         for extra in get(feature, "additionalConfiguration")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
         {
-            if is_word(get(extra, "autoEnable"), "NONE") {
+            if is_word(get(extra, field), off_word) {
                 let extra_name = get(extra, "name")
                     .and_then(Value::as_str)
                     .unwrap_or("(unnamed)");
-                stopped.push(format!("{} of {}", clip(extra_name), clip(name)));
+                off.push(format!("{} of {}", clip(extra_name), clip(name)));
             }
         }
     }
     let sources = get(params, "dataSources").unwrap_or(&Value::Null);
-    let legacy = [
-        (path(sources, &["s3Logs", "autoEnable"]), "S3_DATA_EVENTS"),
+    let legacy: [(&[&str], &str); 3] = [
+        (&["s3Logs"], "S3_DATA_EVENTS"),
+        (&["kubernetes", "auditLogs"], "EKS_AUDIT_LOGS"),
         (
-            path(sources, &["kubernetes", "auditLogs", "autoEnable"]),
-            "EKS_AUDIT_LOGS",
-        ),
-        (
-            path(
-                sources,
-                &[
-                    "malwareProtection",
-                    "scanEc2InstanceWithFindings",
-                    "ebsVolumes",
-                    "autoEnable",
-                ],
-            ),
+            &[
+                "malwareProtection",
+                "scanEc2InstanceWithFindings",
+                "ebsVolumes",
+            ],
             "EBS_MALWARE_PROTECTION",
         ),
     ];
-    for (value, feature) in legacy {
-        if value.and_then(Value::as_bool) == Some(false) {
-            stopped.push(feature_words(feature));
+    for (at, feature) in legacy {
+        let mut keys = at.to_vec();
+        keys.push(legacy_field);
+        if path(sources, &keys).and_then(Value::as_bool) == Some(false) {
+            off.push(feature_words(feature));
         }
     }
-    stopped
+    off
 }
 
 /// A protection plan in the console's words, with the API name for searching.
