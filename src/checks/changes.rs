@@ -797,7 +797,10 @@ fn switched_off(params: &Value, field: &str, off_word: &str, legacy_field: &str)
     ];
     for (at, feature) in legacy {
         let mut keys = at.to_vec();
-        keys.push(legacy_field);
+        // UpdateDetector's `ebsVolumes` is the boolean itself; elsewhere it holds `legacy_field`.
+        if !(legacy_field == "enable" && feature == "EBS_MALWARE_PROTECTION") {
+            keys.push(legacy_field);
+        }
         if path(sources, &keys).and_then(Value::as_bool) == Some(false) {
             off.push(feature_words(feature));
         }
