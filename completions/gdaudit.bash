@@ -137,11 +137,11 @@ _gdaudit() {
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table json jsonl sarif csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json jsonl sarif csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --since)
@@ -215,11 +215,11 @@ _gdaudit() {
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table json jsonl sarif csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json jsonl sarif csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --since)
@@ -417,11 +417,11 @@ _gdaudit() {
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table json jsonl sarif csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json jsonl sarif csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --profile)
@@ -601,11 +601,11 @@ _gdaudit() {
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table json jsonl sarif csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json jsonl sarif csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --authorization-details)

@@ -55,7 +55,8 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -s o -l outpu
 json\t'One JSON document (schema_version 1)'
 jsonl\t'One finding per line, for piping into a ticket system'
 sarif\t'SARIF 2.1.0, for GitHub code scanning and other SARIF viewers'
-csv\t'One finding per row (RFC 4180), with spreadsheet formulas neutralised'"
+csv\t'One finding per row (RFC 4180), with spreadsheet formulas neutralised'
+ocsf\t'OCSF 1.5.0 events (Compliance and Detection Findings), for Security Lake and SIEMs'"
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l profile -d 'AWS profile to use (from the shared config and credentials files)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r
@@ -80,7 +81,8 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -s o -l output -d
 json\t'One JSON document (schema_version 1)'
 jsonl\t'One finding per line, for piping into a ticket system'
 sarif\t'SARIF 2.1.0, for GitHub code scanning and other SARIF viewers'
-csv\t'One finding per row (RFC 4180), with spreadsheet formulas neutralised'"
+csv\t'One finding per row (RFC 4180), with spreadsheet formulas neutralised'
+ocsf\t'OCSF 1.5.0 events (Compliance and Detection Findings), for Security Lake and SIEMs'"
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l since -d 'Start of the window: a duration back from now (`30m`, `24h`, `7d`, `2w`) or an RFC 3339 time. Default: 7 days for the CloudTrail API; every record for --logs' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l until -d 'End of the window (same forms as --since). Default: now' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l authorization-details -d 'Read the account\'s IAM data from this file: the JSON `aws iam get-account-authorization-details` prints, or the raw API form, one page or several' -r -F
@@ -112,7 +114,8 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -s o -l output 
 json\t'One JSON document (schema_version 1)'
 jsonl\t'One finding per line, for piping into a ticket system'
 sarif\t'SARIF 2.1.0, for GitHub code scanning and other SARIF viewers'
-csv\t'One finding per row (RFC 4180), with spreadsheet formulas neutralised'"
+csv\t'One finding per row (RFC 4180), with spreadsheet formulas neutralised'
+ocsf\t'OCSF 1.5.0 events (Compliance and Detection Findings), for Security Lake and SIEMs'"
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l since -d 'Start of the window: a duration back from now (`30m`, `24h`, `7d`, `2w`) or an RFC 3339 time. Default: 7 days for the CloudTrail API; every record for --logs' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l until -d 'End of the window (same forms as --since). Default: now' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l logs -d 'Read CloudTrail log files (.json, .json.gz, or directory trees as delivered to S3) instead of calling the CloudTrail API' -r -F
@@ -146,7 +149,8 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __f
 json\t'One JSON document (schema_version 1)'
 jsonl\t'One finding per line, for piping into a ticket system'
 sarif\t'SARIF 2.1.0, for GitHub code scanning and other SARIF viewers'
-csv\t'One finding per row (RFC 4180), with spreadsheet formulas neutralised'"
+csv\t'One finding per row (RFC 4180), with spreadsheet formulas neutralised'
+ocsf\t'OCSF 1.5.0 events (Compliance and Detection Findings), for Security Lake and SIEMs'"
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l authorization-details -d 'Read the account\'s IAM data from this file: the JSON `aws iam get-account-authorization-details` prints, or the raw API form, one page or several' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l privileged -d 'Principals allowed to change GuardDuty: an ARN glob (`*`, `?`), repeatable, e.g. `arn:aws:iam::*:role/security/*`. Administrators always count as privileged' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l scp -d 'Service control policies that must also allow an action: a policy document, a list of them (one level), or a list of lists (one per level, root first). Repeatable: each file adds its levels' -r -F

@@ -123,6 +123,8 @@ pub enum OutputFormat {
     Sarif,
     /// One finding per row (RFC 4180), with spreadsheet formulas neutralised.
     Csv,
+    /// OCSF 1.5.0 events (Compliance and Detection Findings), for Security Lake and SIEMs.
+    Ocsf,
 }
 
 /// Options of the commands that report findings.

@@ -260,7 +260,7 @@ fn explain(
                 .map_err(std::io::Error::from)?;
             writeln!(io.stdout)?;
         }
-        OutputFormat::Sarif | OutputFormat::Csv => {
+        OutputFormat::Sarif | OutputFormat::Csv | OutputFormat::Ocsf => {
             return Err(RunError::Usage(
                 "`permissions explain` prints decisions, not findings: use -o table or -o json"
                     .to_owned(),

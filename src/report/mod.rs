@@ -3,6 +3,7 @@
 pub mod csv;
 pub mod finding;
 pub mod json;
+pub mod ocsf;
 pub mod sanitize;
 pub mod sarif;
 pub mod table;
@@ -133,6 +134,7 @@ pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std:
         OutputFormat::Table => table::render(report, opts.color, out),
         OutputFormat::Json => json::render(report, out),
         OutputFormat::Jsonl => json::render_lines(report, out),
+        OutputFormat::Ocsf => ocsf::render(report, out),
         OutputFormat::Sarif => sarif::render(report, out),
         OutputFormat::Csv => csv::render(report, out),
     }

@@ -1,0 +1,281 @@
+//! OCSF 1.5.0 output (the schema Security Lake and Security Hub ingest): one JSON array of
+//! events, a Compliance Finding (class 2003) per detector or permissions finding and a
+//! Detection Finding (class 2004) per configuration change.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::Report;
+use super::finding::{Details, Finding, Severity};
+use crate::model::cloudtrail::Timestamp;
+
+pub const OCSF_VERSION: &str = "1.5.0";
+
+const COMPLIANCE_FINDING: (u32, &str) = (2003, "Compliance Finding");
+const DETECTION_FINDING: (u32, &str) = (2004, "Detection Finding");
+/// Activity "Create": gdaudit reports findings, it does not track their life cycle.
+const ACTIVITY_CREATE: u32 = 1;
+
+#[derive(Serialize)]
+struct Event<'a> {
+    activity_id: u32,
+    activity_name: &'static str,
+    category_uid: u32,
+    category_name: &'static str,
+    class_uid: u32,
+    class_name: &'static str,
+    type_uid: u32,
+    type_name: String,
+    severity_id: u32,
+    severity: &'static str,
+    /// Milliseconds since the epoch: the change's time, or when the audit ran.
+    time: i64,
+    status_id: u32,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status_detail: Option<&'a str>,
+    message: &'a str,
+    metadata: Metadata<'a>,
+    finding_info: FindingInfo<'a>,
+    cloud: Cloud<'a>,
+    resources: [Resource<'a>; 1],
+    remediation: Remediation<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compliance: Option<Compliance<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api: Option<Api<'a>>,
+    /// gdaudit's own details of the finding.
+    unmapped: &'a Details,
+}
+
+#[derive(Serialize)]
+struct Metadata<'a> {
+    version: &'static str,
+    product: Product,
+    /// The gdaudit check id.
+    event_code: &'a str,
+    /// The finding's fingerprint: the same on every run for the same problem.
+    uid: &'a str,
+}
+
+#[derive(Serialize)]
+struct Product {
+    name: &'static str,
+    vendor_name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct FindingInfo<'a> {
+    uid: &'a str,
+    title: &'a str,
+    types: [&'a str; 1],
+    created_time: i64,
+}
+
+#[derive(Serialize)]
+struct Cloud<'a> {
+    provider: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<Account<'a>>,
+}
+
+#[derive(Serialize)]
+struct Account<'a> {
+    uid: &'a str,
+    name: &'a str,
+    /// 10: AWS Account.
+    type_id: u32,
+    r#type: &'static str,
+}
+
+#[derive(Serialize)]
+struct Resource<'a> {
+    uid: &'a str,
+    r#type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a str>,
+    cloud_partition: &'static str,
+}
+
+#[derive(Serialize)]
+struct Remediation<'a> {
+    desc: &'a str,
+}
+
+#[derive(Serialize)]
+struct Compliance<'a> {
+    control: &'a str,
+    status: &'static str,
+    /// 3: Fail — every finding is a failed control.
+    status_id: u32,
+}
+
+#[derive(Serialize)]
+struct Api<'a> {
+    operation: String,
+    service: Service,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request: Option<Request<'a>>,
+}
+
+#[derive(Serialize)]
+struct Service {
+    name: &'static str,
+    uid: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Request<'a> {
+    uid: &'a str,
+}
+
+fn severity(s: Severity) -> (u32, &'static str) {
+    match s {
+        Severity::Info => (1, "Informational"),
+        Severity::Low => (2, "Low"),
+        Severity::Medium => (3, "Medium"),
+        Severity::High => (4, "High"),
+        Severity::Critical => (5, "Critical"),
+    }
+}
+
+/// The resource type, in AWS's `AWS::Service::Type` form, by check.
+fn resource_type(f: &Finding) -> &'static str {
+    match f.check.as_str() {
+        "detector-missing" => "AWS::::Account",
+        "member-not-enabled" => "AWS::::Account",
+        "non-privileged-write-access" if f.resource.contains(":role/") => "AWS::IAM::Role",
+        "non-privileged-write-access" => "AWS::IAM::User",
+        "guardduty-config-change" => "AWS::GuardDuty::Detector",
+        _ => "AWS::GuardDuty::Detector",
+    }
+}
+
+fn event<'a>(f: &'a Finding, details: &'a serde_json::Value, run_time: i64) -> Event<'a> {
+    let is_change = f.check == crate::checks::changes::CONFIG_CHANGE.id;
+    let (class_uid, class_name) = if is_change {
+        DETECTION_FINDING
+    } else {
+        COMPLIANCE_FINDING
+    };
+    let (severity_id, severity_name) = severity(f.severity);
+    let time = if is_change {
+        details["event_time"]
+            .as_str()
+            .and_then(Timestamp::parse)
+            .map_or(run_time, Timestamp::unix_millis)
+    } else {
+        run_time
+    };
+    let (status_id, status) = if f.suppressed.is_some() {
+        (3, "Suppressed")
+    } else {
+        (1, "New")
+    };
+    Event {
+        activity_id: ACTIVITY_CREATE,
+        activity_name: "Create",
+        category_uid: 2,
+        category_name: "Findings",
+        class_uid,
+        class_name,
+        type_uid: class_uid * 100 + ACTIVITY_CREATE,
+        type_name: format!("{class_name}: Create"),
+        severity_id,
+        severity: severity_name,
+        time,
+        status_id,
+        status,
+        status_detail: f.suppressed.as_ref().map(|s| s.reason.as_str()),
+        message: &f.title,
+        metadata: Metadata {
+            version: OCSF_VERSION,
+            product: Product {
+                name: "gdaudit",
+                vendor_name: "gdaudit",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            event_code: &f.check,
+            uid: &f.fingerprint,
+        },
+        finding_info: FindingInfo {
+            uid: &f.fingerprint,
+            title: &f.title,
+            types: [&f.check],
+            created_time: time,
+        },
+        cloud: Cloud {
+            provider: "AWS",
+            region: f.region.as_deref(),
+            account: f.account.as_deref().map(|id| Account {
+                uid: id,
+                name: id,
+                type_id: 10,
+                r#type: "AWS Account",
+            }),
+        },
+        resources: [Resource {
+            uid: &f.resource,
+            r#type: resource_type(f),
+            region: f.region.as_deref(),
+            cloud_partition: "aws",
+        }],
+        remediation: Remediation {
+            desc: &f.remediation,
+        },
+        compliance: (!is_change).then_some(Compliance {
+            control: &f.check,
+            status: "Fail",
+            status_id: 3,
+        }),
+        api: is_change.then(|| Api {
+            operation: details["event_name"]
+                .as_str()
+                .unwrap_or("unknown")
+                .to_owned(),
+            service: Service {
+                name: "guardduty.amazonaws.com",
+                uid: "guardduty.amazonaws.com",
+                version: "2017-11-28",
+            },
+            request: details["event_id"].as_str().map(|uid| Request { uid }),
+        }),
+        unmapped: &f.details,
+    }
+}
+
+/// One JSON array of OCSF events, one per finding (suppressed ones with status Suppressed).
+pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let run_time = Timestamp::parse(&report.generated_at).map_or(0, Timestamp::unix_millis);
+    out.write_all(b"[")?;
+    for (i, f) in report.findings.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(b"\n")?;
+        // Changes need their time and event from the details; other findings do not.
+        let details = if f.check == crate::checks::changes::CONFIG_CHANGE.id {
+            f.details.value()
+        } else {
+            serde_json::Value::Null
+        };
+        serde_json::to_writer(&mut *out, &event(f, &details, run_time))?;
+    }
+    out.write_all(b"\n]\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severities_map_to_ocsf_ids() {
+        assert_eq!(severity(Severity::Info), (1, "Informational"));
+        assert_eq!(severity(Severity::Critical), (5, "Critical"));
+    }
+}
