@@ -254,3 +254,19 @@ fn a_suppression_past_its_expiry_no_longer_hides_its_finding() {
         1
     );
 }
+
+#[test]
+fn the_detectors_table_counts_suppressed_findings() {
+    let out = gdaudit()
+        .args(["detectors", "--config"])
+        .arg(root().join("examples/gdaudit.toml"))
+        .arg("--snapshot")
+        .arg(demo())
+        .output()
+        .unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        table.contains("Suppressed by the configuration file: 1"),
+        "{table}"
+    );
+}

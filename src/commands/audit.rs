@@ -21,7 +21,7 @@ pub fn run(ctx: &Ctx, args: &AuditArgs, io: &mut Io<'_>) -> Result<Outcome, RunE
         window.since = Some(DEFAULT_SINCE.to_owned());
     }
     let iam_args = ctx.iam_args(&args.iam);
-    let opts = permissions::options(&iam_args)?;
+    let opts = permissions::eval_options(&iam_args)?;
     let lookup = changes::lookup_options(&window, now, None)?;
     let (since, until) = (lookup.since, lookup.until);
 

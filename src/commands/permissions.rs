@@ -114,7 +114,8 @@ pub fn input_from_file(args: &IamArgs) -> Result<Input, RunError> {
     ))
 }
 
-fn eval_options(args: &IamArgs) -> Result<EvalOptions, RunError> {
+/// The evaluation options from the flags (and configuration file).
+pub fn eval_options(args: &IamArgs) -> Result<EvalOptions, RunError> {
     let mut scps = Vec::new();
     for path in &args.scp {
         let bytes = std::fs::read(path)
@@ -183,11 +184,6 @@ pub fn evaluate(mut input: Input, opts: &EvalOptions) -> Report {
     }
     input.details = AuthorizationDetails::default();
     build_report(&input, counts, Arc::new(evaluation))
-}
-
-/// The evaluation options from the flags (and configuration file).
-pub fn options(args: &IamArgs) -> Result<EvalOptions, RunError> {
-    eval_options(args)
 }
 
 /// How many of each kind of entity the export held.

@@ -138,17 +138,7 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
         if report.regions.len() == 1 { "" } else { "s" },
         counted(report, "finding"),
     )?;
-    if !report.incomplete.is_empty() {
-        writeln!(
-            out,
-            "INCOMPLETE: {} thing(s) could not be checked:",
-            report.incomplete.len()
-        )?;
-        for reason in &report.incomplete {
-            writeln!(out, "  - {}", clean(reason))?;
-        }
-    }
-    Ok(())
+    write_incomplete(report, out)
 }
 
 /// A text cell from a finding's details (absent or null: `-`).
