@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::report::finding::Severity;
+use crate::config::defaults;
+use crate::report;
 
 /// Audit AWS GuardDuty: is it on in every region, who changed it, and who can change it.
 #[derive(Debug, Parser)]
@@ -89,23 +90,15 @@ pub enum FailOn {
     Never,
 }
 
-impl GlobalArgs {
-    /// The `--fail-on` threshold in force (high when neither the flag nor the file sets it).
-    pub fn fail_on(&self) -> FailOn {
-        self.fail_on.unwrap_or(FailOn::High)
-    }
-}
-
-impl FailOn {
-    /// The lowest severity that fails the run, or `None` for `never`.
-    pub fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Critical => Some(Severity::Critical),
-            FailOn::High => Some(Severity::High),
-            FailOn::Medium => Some(Severity::Medium),
-            FailOn::Low => Some(Severity::Low),
-            FailOn::Info => Some(Severity::Info),
-            FailOn::Never => None,
+impl From<FailOn> for report::FailOn {
+    fn from(value: FailOn) -> Self {
+        match value {
+            FailOn::Critical => report::FailOn::Critical,
+            FailOn::High => report::FailOn::High,
+            FailOn::Medium => report::FailOn::Medium,
+            FailOn::Low => report::FailOn::Low,
+            FailOn::Info => report::FailOn::Info,
+            FailOn::Never => report::FailOn::Never,
         }
     }
 }
@@ -125,6 +118,19 @@ pub enum OutputFormat {
     Csv,
     /// OCSF 1.5.0 events (Compliance and Detection Findings), for Security Lake and SIEMs.
     Ocsf,
+}
+
+impl From<OutputFormat> for report::Format {
+    fn from(value: OutputFormat) -> Self {
+        match value {
+            OutputFormat::Table => report::Format::Table,
+            OutputFormat::Json => report::Format::Json,
+            OutputFormat::Jsonl => report::Format::Jsonl,
+            OutputFormat::Sarif => report::Format::Sarif,
+            OutputFormat::Csv => report::Format::Csv,
+            OutputFormat::Ocsf => report::Format::Ocsf,
+        }
+    }
 }
 
 /// Options of the commands that report findings.
@@ -210,7 +216,7 @@ pub struct ChangesArgs {
     #[arg(
         long,
         value_name = "DURATION",
-        default_value = "2h",
+        default_value = defaults::STATE_OVERLAP,
         requires = "state"
     )]
     pub state_overlap: String,
@@ -316,7 +322,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(cli.global.regions, ["us-east-1", "eu-west-1"]);
-        assert_eq!(cli.global.fail_on(), FailOn::Never);
+        assert_eq!(cli.global.fail_on, Some(FailOn::Never));
         let Command::Detectors(args) = cli.command else {
             panic!("not detectors")
         };

@@ -9,12 +9,27 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::cli::FailOn;
 use crate::model::cloudtrail::Timestamp;
+use crate::report::FailOn;
 use crate::report::finding::{Finding, Suppressed};
 
 /// The file read when `--config` is not given, from the current directory.
 pub const DEFAULT_FILE: &str = "gdaudit.toml";
+
+/// gdaudit's defaults, where neither a flag nor the configuration file says otherwise.
+/// Flags over the file over these: merged once, in `commands::settings`.
+pub mod defaults {
+    use crate::report::FailOn;
+
+    /// The threshold for exit status 1.
+    pub const FAIL_ON: FailOn = FailOn::High;
+    /// How far back `gdaudit audit` reads CloudTrail.
+    pub const AUDIT_WINDOW: &str = "24h";
+    /// How far back `gdaudit changes` (and `collect`) read the CloudTrail API.
+    pub const CHANGES_WINDOW: &str = "7d";
+    /// With `--state`: how far before the previous run's end to read again, for late events.
+    pub const STATE_OVERLAP: &str = "2h";
+}
 
 /// A configuration file that cannot be used: one line, `FILE:LINE: what is wrong`.
 #[derive(Debug, thiserror::Error)]
@@ -147,7 +162,7 @@ impl Config {
         };
 
         if let Some(fail_on) = raw.fail_on {
-            let value = <FailOn as clap::ValueEnum>::from_str(fail_on.get_ref(), true).map_err(|_| {
+            let value = FailOn::from_name(fail_on.get_ref()).ok_or_else(|| {
                 err(
                     fail_on.span().start,
                     format!(
@@ -211,7 +226,7 @@ impl Config {
             .map(|p| base.join(p))
             .collect();
         if let Some(since) = raw.changes.and_then(|c| c.since) {
-            if crate::commands::parse_when(since.get_ref(), Timestamp::now()).is_err() {
+            if crate::model::time::parse_when(since.get_ref(), Timestamp::now()).is_err() {
                 return Err(err(
                     since.span().start,
                     format!(
@@ -225,7 +240,7 @@ impl Config {
         for entry in raw.suppress {
             let line = line_of(text, entry.span().start);
             let s = entry.into_inner();
-            if crate::checks::check(s.check.get_ref()).is_none() {
+            if crate::report::registry::CheckId::from_id(s.check.get_ref()).is_none() {
                 return Err(err(
                     s.check.span().start,
                     format!(
@@ -285,7 +300,7 @@ impl Suppression {
     }
 
     pub fn matches(&self, finding: &Finding) -> bool {
-        self.check == finding.check
+        self.check == finding.check.as_str()
             && glob(&self.resource, &finding.resource)
             && self
                 .region
@@ -391,14 +406,14 @@ expires = "2027-01-31"
 
     fn finding(check: &str, region: &str, resource: &str) -> Finding {
         Finding {
-            check: check.into(),
+            check: crate::report::finding::CheckId::from_id(check).unwrap(),
             severity: Severity::Low,
             title: String::new(),
             account: Some("111122223333".into()),
             region: Some(region.into()),
             resource: resource.into(),
             fingerprint: String::new(),
-            details: Details::null(),
+            details: Details::DetectorMissing,
             remediation: String::new(),
             suppressed: None,
         }

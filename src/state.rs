@@ -15,10 +15,6 @@ use crate::model::cloudtrail::{Event, Timestamp};
 
 pub const STATE_VERSION: u32 = 1;
 
-/// How far before the last run's end each run reads again, by default (2 hours): CloudTrail
-/// delivers most events within 15 minutes; the overlap leaves a wide margin.
-pub const DEFAULT_OVERLAP_MILLIS: i64 = 2 * 60 * 60 * 1000;
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct State {
     pub state_version: u32,
@@ -144,7 +140,7 @@ impl State {
             source: std::io::Error::other(e),
         })?;
         bytes.push(b'\n');
-        crate::commands::write_atomically(path, &bytes).map_err(|source| StateError::Write {
+        crate::fsio::write_atomically(path, &bytes).map_err(|source| StateError::Write {
             path: path.display().to_string(),
             source,
         })

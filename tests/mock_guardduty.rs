@@ -19,8 +19,9 @@ use aws_sdk_guardduty::types::{
 use aws_smithy_mocks::{MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock};
 use aws_smithy_types::retry::RetryConfig;
 use gdaudit::aws::guardduty::collect_region;
-use gdaudit::checks::detectors::{DetectorState, check, region_errors, region_state};
+use gdaudit::checks::detectors::{check, region_errors, region_state};
 use gdaudit::model::{ErrorKind, RegionInfo, RegionOptStatus};
+use gdaudit::report::RegionState as DetectorState;
 
 /// A GuardDuty client that answers from the rules, with fast retries (3 attempts).
 fn client(rules: &[&Rule]) -> Client {
@@ -115,7 +116,7 @@ async fn members_are_read_across_pages_and_judged() {
     assert_eq!(region_state(&result), DetectorState::Enabled);
     let ids: Vec<String> = check(Some("1"), std::slice::from_ref(&result))
         .into_iter()
-        .map(|f| f.check)
+        .map(|f| f.check.as_str().to_owned())
         .collect();
     assert_eq!(ids, ["s3-protection-off", "member-not-enabled"]);
 }
@@ -248,7 +249,7 @@ async fn a_failed_list_members_leaves_the_region_incomplete() {
     // The detector is still judged; central management is not claimed either way.
     let ids: Vec<String> = check(None, std::slice::from_ref(&result))
         .into_iter()
-        .map(|f| f.check)
+        .map(|f| f.check.as_str().to_owned())
         .collect();
     assert_eq!(ids, ["s3-protection-off"]);
 }

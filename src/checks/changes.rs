@@ -5,24 +5,12 @@
 //! are decoded from `requestParameters`. A failed call is still a finding, marked failed,
 //! with the severity of what it tried to do: a failed attempt to turn GuardDuty off is a signal.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::CheckInfo;
+use super::plans;
 use crate::model::cloudtrail::Event;
-use crate::report::finding::{Finding, Severity, fingerprint};
-
-/// Each finding carries its own severity, from info (sample findings) to critical
-/// (GuardDuty turned off); the registry lists the highest.
-pub const CONFIG_CHANGE: CheckInfo = CheckInfo {
-    id: "guardduty-config-change",
-    severity: Severity::Critical,
-    title: "GuardDuty configuration changed",
-    remediation: "Confirm the change was approved (ticket, pipeline run, the actor's other activity). If it was not: \
-                  revert it, revoke the actor's credentials, and deny the action with an SCP outside a break-glass role.",
-};
-
-/// The checks this module reports, for the registry in `checks/mod.rs`.
-pub const CHECKS: &[CheckInfo] = &[CONFIG_CHANGE];
+use crate::report::details::{Actor, ChangeOutcome, ConfigChange, Details};
+use crate::report::finding::{CheckId, Finding, Severity, fingerprint};
 
 /// What to report besides changes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -94,39 +82,45 @@ fn finding(
         let time = event.event_time.map(|t| t.to_string()).unwrap_or_default();
         format!("{}@{time}", event.event_name)
     });
-    let mut details = json!({
-        "event_time": event.event_time.map(|t| t.to_string()),
-        "event_name": event.event_name,
-        "event_id": event.event_id,
-        "outcome": if event.failed() { "failed" } else { "succeeded" },
-        "error_code": event.error_code,
-        "error_message": event.error_message,
-        "actor": {
-            "type": identity.kind,
-            "arn": identity.arn,
-            "role": identity.role_name(),
-            "session": identity.session_name(),
-            "account": identity.account_id,
-            "invoked_by": identity.invoked_by,
+    let details = ConfigChange {
+        actor: Actor {
+            account: identity.account_id.clone(),
+            arn: identity.arn.clone(),
+            invoked_by: identity.invoked_by.clone(),
+            role: identity.role_name().map(str::to_owned),
+            session: identity.session_name().map(str::to_owned),
+            kind: identity.kind.clone(),
         },
-        "source_ip": event.source_ip_address,
-        "user_agent": event.user_agent,
-        "meaning": meaning.text,
-        "read_only": !is_change,
-    });
-    if let (true, Some(raw), Some(map)) = (options.include_raw, &event.raw, details.as_object_mut())
-    {
-        map.insert("raw".to_owned(), raw.clone());
-    }
+        error_code: event.error_code.clone(),
+        error_message: event.error_message.clone(),
+        event_id: event.event_id.clone(),
+        event_name: event.event_name.clone(),
+        event_time: event.event_time,
+        meaning: meaning.text,
+        outcome: if event.failed() {
+            ChangeOutcome::Failed
+        } else {
+            ChangeOutcome::Succeeded
+        },
+        raw: if options.include_raw {
+            event.raw.clone()
+        } else {
+            None
+        },
+        read_only: !is_change,
+        source_ip: event.source_ip_address.clone(),
+        user_agent: event.user_agent.clone(),
+    };
+    let check = CheckId::GuardDutyConfigChange;
     Finding {
-        check: CONFIG_CHANGE.id.to_owned(),
+        check,
         severity: meaning.severity,
         title,
         account: account.map(str::to_owned),
         region: region.map(str::to_owned),
         resource,
-        fingerprint: fingerprint(CONFIG_CHANGE.id, account, region, &discriminating_id, ""),
-        details: details.into(),
+        fingerprint: fingerprint(check, account, region, &discriminating_id, ""),
+        details: Details::ConfigChange(Box::new(details)),
         remediation: meaning.remediation.to_owned(),
         suppressed: None,
     }
@@ -272,41 +266,225 @@ impl<'a> Call<'a> {
     }
 }
 
+/// A change whose meaning is a fixed sentence around what the call names. In `text`,
+/// `{region}` is " in REGION", `{id:KEY}` the id the call names under KEY, `{named:KEY}` the
+/// quoted name or else that id, `{findings}` how many findings it names, and `{accounts}`
+/// the member accounts it acts on.
+struct Fixed {
+    name: &'static str,
+    severity: Severity,
+    text: &'static str,
+    remediation: &'static str,
+}
+
+const fn fixed(
+    name: &'static str,
+    severity: Severity,
+    text: &'static str,
+    remediation: &'static str,
+) -> Fixed {
+    Fixed {
+        name,
+        severity,
+        text,
+        remediation,
+    }
+}
+
+/// The changes that need no decoding beyond their ids.
+const FIXED: &[Fixed] = &[
+    fixed(
+        "DeleteDetector",
+        Severity::Critical,
+        "GuardDuty turned off{region} (detector {id:detectorId} deleted, with its findings)",
+        TURNED_OFF,
+    ),
+    fixed(
+        "DeleteIPSet",
+        Severity::Low,
+        "Trusted IP list {id:ipSetId} deleted{region}: its IPs raise findings again",
+        ROUTINE,
+    ),
+    fixed(
+        "DeleteTrustedEntitySet",
+        Severity::Low,
+        "Trusted entity list {id:trustedEntitySetId} deleted{region}: its entries raise findings again",
+        ROUTINE,
+    ),
+    fixed(
+        "DeleteFilter",
+        Severity::Low,
+        "Findings filter {named:filterName} deleted{region}",
+        ROUTINE,
+    ),
+    fixed(
+        "DisassociateFromMasterAccount",
+        Severity::High,
+        "Account left its GuardDuty administrator{region}: the administrator no longer sees its findings",
+        ADMINISTRATION,
+    ),
+    fixed(
+        "DisassociateFromAdministratorAccount",
+        Severity::High,
+        "Account left its GuardDuty administrator{region}: the administrator no longer sees its findings",
+        ADMINISTRATION,
+    ),
+    fixed(
+        "DisassociateMembers",
+        Severity::High,
+        "{accounts} disassociated from this GuardDuty administrator{region}: their findings are no longer seen here",
+        ADMINISTRATION,
+    ),
+    fixed(
+        "DeleteMembers",
+        Severity::High,
+        "{accounts} removed from this GuardDuty administrator{region}: their findings are no longer seen here",
+        ADMINISTRATION,
+    ),
+    fixed(
+        "StopMonitoringMembers",
+        Severity::High,
+        "{accounts} no longer monitored by this GuardDuty administrator{region}",
+        ADMINISTRATION,
+    ),
+    fixed(
+        "DisableOrganizationAdminAccount",
+        Severity::High,
+        "GuardDuty delegated administrator {id:adminAccountId} removed for the organization{region}",
+        ADMINISTRATION,
+    ),
+    fixed(
+        "EnableOrganizationAdminAccount",
+        Severity::Medium,
+        "Account {id:adminAccountId} made the organization's GuardDuty delegated administrator{region}",
+        ADMINISTRATION,
+    ),
+    fixed(
+        "DeletePublishingDestination",
+        Severity::High,
+        "Findings export cut{region}: publishing destination {id:destinationId} deleted",
+        PUBLISHING,
+    ),
+    fixed(
+        "ArchiveFindings",
+        Severity::Medium,
+        "{findings} archived{region}",
+        ARCHIVED,
+    ),
+    fixed(
+        "UnarchiveFindings",
+        Severity::Low,
+        "{findings} unarchived{region}",
+        ROUTINE,
+    ),
+    fixed(
+        "CreateSampleFindings",
+        Severity::Info,
+        "Sample findings generated{region}",
+        ROUTINE,
+    ),
+    fixed(
+        "CreateMembers",
+        Severity::Low,
+        "{accounts} added to this GuardDuty administrator{region}",
+        ROUTINE,
+    ),
+    fixed(
+        "InviteMembers",
+        Severity::Low,
+        "{accounts} invited to this GuardDuty administrator{region}",
+        ROUTINE,
+    ),
+    fixed(
+        "StartMonitoringMembers",
+        Severity::Low,
+        "{accounts} monitored again by this GuardDuty administrator{region}",
+        ROUTINE,
+    ),
+    fixed(
+        "DeclineInvitations",
+        Severity::Low,
+        "GuardDuty administrator invitations declined{region}",
+        ROUTINE,
+    ),
+    fixed(
+        "DeleteInvitations",
+        Severity::Low,
+        "GuardDuty administrator invitations deleted{region}",
+        ROUTINE,
+    ),
+    fixed(
+        "CreatePublishingDestination",
+        Severity::Low,
+        "Findings export added{region}",
+        ROUTINE,
+    ),
+    fixed(
+        "DeleteMalwareProtectionPlan",
+        Severity::High,
+        "Malware protection plan {id:malwareProtectionPlanId} deleted{region}: its S3 bucket is no longer scanned",
+        PROTECTION_OFF,
+    ),
+    fixed(
+        "UpdateMalwareProtectionPlan",
+        Severity::Medium,
+        "Malware protection plan {id:malwareProtectionPlanId} changed{region}",
+        MALWARE_SCANS,
+    ),
+    fixed(
+        "TagResource",
+        Severity::Info,
+        "Tags set on {id:resourceArn}",
+        ROUTINE,
+    ),
+    fixed(
+        "UntagResource",
+        Severity::Info,
+        "Tags removed on {id:resourceArn}",
+        ROUTINE,
+    ),
+];
+
+/// Fills in a [`Fixed`] text. Values from the call are inserted, never read as placeholders.
+fn expand(text: &str, call: &Call<'_>) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let token = &rest[open + 1..open + close];
+        match token.split_once(':') {
+            Some(("id", key)) => out.push_str(&id_or(call, key)),
+            Some(("named", key)) => out.push_str(&call.named(key)),
+            _ => match token {
+                "region" => out.push_str(&call.in_region()),
+                "findings" => out.push_str(&plural(call.count_of("findingIds"), "finding")),
+                "accounts" => out.push_str(&accounts_phrase(&call.accounts())),
+                other => out.push_str(other),
+            },
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The meaning of one change, by event name. Names follow the catalogue's spelling.
 fn decode(call: &Call<'_>) -> Meaning {
-    let region = call.in_region();
     let name = call.name;
+    if let Some(f) = FIXED.iter().find(|f| f.name == name) {
+        return Meaning::new(f.severity, expand(f.text, call), f.remediation);
+    }
+    let region = call.in_region();
     match name {
-        "DeleteDetector" => Meaning::new(
-            Severity::Critical,
-            format!(
-                "GuardDuty turned off{region} (detector {} deleted, with its findings)",
-                id_or(call, "detectorId")
-            ),
-            TURNED_OFF,
-        ),
         "UpdateDetector" | "CreateDetector" => detector(call, &region),
         "UpdateMemberDetectors" => member_detectors(call, &region),
         "CreateIPSet" | "UpdateIPSet" => trusted_list(call, &region, "Trusted IP list", "ipSetId"),
         "CreateTrustedEntitySet" | "UpdateTrustedEntitySet" => {
             trusted_list(call, &region, "Trusted entity list", "trustedEntitySetId")
         }
-        "DeleteIPSet" => Meaning::new(
-            Severity::Low,
-            format!(
-                "Trusted IP list {} deleted{region}: its IPs raise findings again",
-                id_or(call, "ipSetId")
-            ),
-            ROUTINE,
-        ),
-        "DeleteTrustedEntitySet" => Meaning::new(
-            Severity::Low,
-            format!(
-                "Trusted entity list {} deleted{region}: its entries raise findings again",
-                id_or(call, "trustedEntitySetId")
-            ),
-            ROUTINE,
-        ),
         "CreateThreatIntelSet" | "UpdateThreatIntelSet" | "DeleteThreatIntelSet" => {
             threat_list(call, &region, "Threat intel list", "threatIntelSetId")
         }
@@ -314,56 +492,6 @@ fn decode(call: &Call<'_>) -> Meaning {
             threat_list(call, &region, "Threat entity list", "threatEntitySetId")
         }
         "CreateFilter" | "UpdateFilter" => filter(call, &region),
-        "DeleteFilter" => Meaning::new(
-            Severity::Low,
-            format!(
-                "Findings filter {} deleted{region}",
-                call.named("filterName")
-            ),
-            ROUTINE,
-        ),
-        "DisassociateFromMasterAccount" | "DisassociateFromAdministratorAccount" => Meaning::new(
-            Severity::High,
-            format!(
-                "Account left its GuardDuty administrator{region}: the administrator no longer sees its findings"
-            ),
-            ADMINISTRATION,
-        ),
-        "DisassociateMembers" => members(
-            call,
-            Severity::High,
-            &format!(
-                "disassociated from this GuardDuty administrator{region}: their findings are no longer seen here"
-            ),
-        ),
-        "DeleteMembers" => members(
-            call,
-            Severity::High,
-            &format!(
-                "removed from this GuardDuty administrator{region}: their findings are no longer seen here"
-            ),
-        ),
-        "StopMonitoringMembers" => members(
-            call,
-            Severity::High,
-            &format!("no longer monitored by this GuardDuty administrator{region}"),
-        ),
-        "DisableOrganizationAdminAccount" => Meaning::new(
-            Severity::High,
-            format!(
-                "GuardDuty delegated administrator {} removed for the organization{region}",
-                id_or(call, "adminAccountId")
-            ),
-            ADMINISTRATION,
-        ),
-        "EnableOrganizationAdminAccount" => Meaning::new(
-            Severity::Medium,
-            format!(
-                "Account {} made the organization's GuardDuty delegated administrator{region}",
-                id_or(call, "adminAccountId")
-            ),
-            ADMINISTRATION,
-        ),
         "AcceptInvitation" | "AcceptAdministratorInvitation" => {
             let by = call
                 .text("administratorId")
@@ -381,14 +509,6 @@ fn decode(call: &Call<'_>) -> Meaning {
             )
         }
         "UpdateOrganizationConfiguration" => organization(call, &region),
-        "DeletePublishingDestination" => Meaning::new(
-            Severity::High,
-            format!(
-                "Findings export cut{region}: publishing destination {} deleted",
-                id_or(call, "destinationId")
-            ),
-            PUBLISHING,
-        ),
         "UpdatePublishingDestination" => {
             let target = call
                 .param("destinationProperties")
@@ -405,22 +525,6 @@ fn decode(call: &Call<'_>) -> Meaning {
                 PUBLISHING,
             )
         }
-        "ArchiveFindings" => Meaning::new(
-            Severity::Medium,
-            format!(
-                "{} archived{region}",
-                plural(call.count_of("findingIds"), "finding")
-            ),
-            ARCHIVED,
-        ),
-        "UnarchiveFindings" => Meaning::new(
-            Severity::Low,
-            format!(
-                "{} unarchived{region}",
-                plural(call.count_of("findingIds"), "finding")
-            ),
-            ROUTINE,
-        ),
         "UpdateFindingsFeedback" => Meaning::new(
             Severity::Low,
             format!(
@@ -431,66 +535,7 @@ fn decode(call: &Call<'_>) -> Meaning {
             ),
             ROUTINE,
         ),
-        "CreateSampleFindings" => Meaning::new(
-            Severity::Info,
-            format!("Sample findings generated{region}"),
-            ROUTINE,
-        ),
-        "CreateMembers" | "InviteMembers" | "StartMonitoringMembers" => {
-            let what = match name {
-                "CreateMembers" => "added to this GuardDuty administrator",
-                "InviteMembers" => "invited to this GuardDuty administrator",
-                _ => "monitored again by this GuardDuty administrator",
-            };
-            members(call, Severity::Low, &format!("{what}{region}"))
-        }
-        "DeclineInvitations" | "DeleteInvitations" => Meaning::new(
-            Severity::Low,
-            format!(
-                "GuardDuty administrator invitations {}{region}",
-                if name == "DeclineInvitations" {
-                    "declined"
-                } else {
-                    "deleted"
-                }
-            ),
-            ROUTINE,
-        ),
-        "CreatePublishingDestination" => Meaning::new(
-            Severity::Low,
-            format!("Findings export added{region}"),
-            ROUTINE,
-        ),
         "UpdateMalwareScanSettings" => malware_scan_settings(call, &region),
-        "DeleteMalwareProtectionPlan" => Meaning::new(
-            Severity::High,
-            format!(
-                "Malware protection plan {} deleted{region}: its S3 bucket is no longer scanned",
-                id_or(call, "malwareProtectionPlanId")
-            ),
-            PROTECTION_OFF,
-        ),
-        "UpdateMalwareProtectionPlan" => Meaning::new(
-            Severity::Medium,
-            format!(
-                "Malware protection plan {} changed{region}",
-                id_or(call, "malwareProtectionPlanId")
-            ),
-            MALWARE_SCANS,
-        ),
-        "TagResource" | "UntagResource" => Meaning::new(
-            Severity::Info,
-            format!(
-                "Tags {} on {}",
-                if name == "TagResource" {
-                    "set"
-                } else {
-                    "removed"
-                },
-                id_or(call, "resourceArn")
-            ),
-            ROUTINE,
-        ),
         _ => generic(call, &region),
     }
 }
@@ -662,16 +707,6 @@ fn filter(call: &Call<'_>, region: &str) -> Meaning {
     }
 }
 
-fn members(call: &Call<'_>, severity: Severity, what: &str) -> Meaning {
-    let who = accounts_phrase(&call.accounts());
-    let remediation = if severity >= Severity::High {
-        ADMINISTRATION
-    } else {
-        ROUTINE
-    };
-    Meaning::new(severity, format!("{who} {what}"), remediation)
-}
-
 fn organization(call: &Call<'_>, region: &str) -> Meaning {
     let stopped = stopped_auto_enable(call.params);
     if stopped.is_empty() {
@@ -810,17 +845,10 @@ fn switched_off(params: &Value, field: &str, off_word: &str, legacy_field: &str)
 
 /// A protection plan in the console's words, with the API name for searching.
 fn feature_words(name: &str) -> String {
-    let words = match name {
-        "S3_DATA_EVENTS" => "S3 Protection",
-        "EKS_AUDIT_LOGS" => "EKS Audit Log Monitoring",
-        "EBS_MALWARE_PROTECTION" => "Malware Protection for EC2",
-        "RDS_LOGIN_EVENTS" => "RDS Protection",
-        "EKS_RUNTIME_MONITORING" => "EKS Runtime Monitoring",
-        "RUNTIME_MONITORING" => "Runtime Monitoring",
-        "LAMBDA_NETWORK_LOGS" => "Lambda Protection",
-        other => return clip(other),
-    };
-    format!("{words} ({name})")
+    match plans::by_feature(name) {
+        Some(plan) => format!("{} ({name})", plan.words),
+        None => clip(name),
+    }
 }
 
 fn frequency_words(frequency: &str) -> String {
@@ -897,532 +925,4 @@ fn get<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
 
 fn path<'a>(value: &'a Value, keys: &[&str]) -> Option<&'a Value> {
     keys.iter().try_fold(value, |v, key| get(v, key))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::cloudtrail::GUARDDUTY_SOURCE;
-
-    fn record(name: &str, params: Value) -> Value {
-        json!({
-            "eventVersion": "1.09",
-            "userIdentity": {
-                "type": "AssumedRole",
-                "principalId": "AROAEXAMPLE:mallory",
-                "arn": "arn:aws:sts::111122223333:assumed-role/Admin/mallory",
-                "accountId": "111122223333",
-                "sessionContext": {"sessionIssuer": {"type": "Role", "arn": "arn:aws:iam::111122223333:role/Admin", "userName": "Admin"}}
-            },
-            "eventTime": "2024-05-01T12:00:00Z",
-            "eventSource": GUARDDUTY_SOURCE,
-            "eventName": name,
-            "awsRegion": "eu-west-1",
-            "sourceIPAddress": "203.0.113.7",
-            "userAgent": "aws-cli/2.17.60",
-            "requestParameters": params,
-            "responseElements": null,
-            "eventID": format!("id-{name}"),
-            "readOnly": false,
-            "recipientAccountId": "111122223333"
-        })
-    }
-
-    fn event(name: &str, params: Value) -> Event {
-        Event::from_value(&record(name, params)).unwrap()
-    }
-
-    /// Severity and title of the finding for `name` called with `params`.
-    fn verdict(name: &str, params: Value) -> (Severity, String) {
-        let finding = check_event(&event(name, params), ChangeOptions::default()).unwrap();
-        (finding.severity, finding.title)
-    }
-
-    #[track_caller]
-    fn assert_verdict(name: &str, params: Value, severity: Severity, title: &str) {
-        assert_eq!(
-            verdict(name, params),
-            (severity, title.to_owned()),
-            "{name}"
-        );
-    }
-
-    #[test]
-    fn turning_guardduty_off_is_critical() {
-        let off = "GuardDuty turned off in eu-west-1";
-        assert_verdict(
-            "DeleteDetector",
-            json!({"detectorId": "d1"}),
-            Severity::Critical,
-            &format!("{off} (detector d1 deleted, with its findings)"),
-        );
-        assert_verdict(
-            "UpdateDetector",
-            json!({"detectorId": "d1", "enable": false}),
-            Severity::Critical,
-            &format!("{off} (detector d1 suspended)"),
-        );
-        assert_verdict(
-            "CreateDetector",
-            json!({"enable": false}),
-            Severity::Critical,
-            &format!("{off} (detector created disabled)"),
-        );
-    }
-
-    #[test]
-    fn turning_a_protection_plan_off_is_high_and_named() {
-        assert_verdict(
-            "UpdateDetector",
-            json!({"detectorId": "d1", "features": [
-                {"name": "S3_DATA_EVENTS", "status": "DISABLED"},
-                {"name": "RDS_LOGIN_EVENTS", "status": "ENABLED"},
-                {"name": "RUNTIME_MONITORING", "status": "ENABLED",
-                 "additionalConfiguration": [{"name": "EKS_ADDON_MANAGEMENT", "status": "DISABLED"}]}
-            ]}),
-            Severity::High,
-            "GuardDuty protection turned off in eu-west-1: S3 Protection (S3_DATA_EVENTS), \
-             EKS_ADDON_MANAGEMENT of RUNTIME_MONITORING",
-        );
-        assert_verdict(
-            "UpdateDetector",
-            json!({"detectorId": "d1", "dataSources": {
-                "s3Logs": {"enable": false},
-                "kubernetes": {"auditLogs": {"enable": false}},
-                "malwareProtection": {"scanEc2InstanceWithFindings": {"ebsVolumes": false}}
-            }}),
-            Severity::High,
-            "GuardDuty protection turned off in eu-west-1: S3 Protection (S3_DATA_EVENTS), \
-             EKS Audit Log Monitoring (EKS_AUDIT_LOGS), Malware Protection for EC2 (EBS_MALWARE_PROTECTION)",
-        );
-        assert_verdict(
-            "UpdateMemberDetectors",
-            json!({"detectorId": "d1", "accountIds": ["444455556666"],
-                   "features": [{"name": "EKS_AUDIT_LOGS", "status": "DISABLED"}]}),
-            Severity::High,
-            "GuardDuty protection turned off for Member account 444455556666 in eu-west-1: \
-             EKS Audit Log Monitoring (EKS_AUDIT_LOGS)",
-        );
-        assert_verdict(
-            "CreateDetector",
-            json!({"enable": true, "features": [{"name": "LAMBDA_NETWORK_LOGS", "status": "DISABLED"}]}),
-            Severity::Medium,
-            "GuardDuty detector created in eu-west-1 without Lambda Protection (LAMBDA_NETWORK_LOGS)",
-        );
-    }
-
-    #[test]
-    fn routine_detector_changes_are_low() {
-        assert_verdict(
-            "CreateDetector",
-            json!({"enable": true, "clientToken": "t"}),
-            Severity::Low,
-            "GuardDuty detector created in eu-west-1",
-        );
-        assert_verdict(
-            "UpdateDetector",
-            json!({"detectorId": "d1", "findingPublishingFrequency": "SIX_HOURS"}),
-            Severity::Low,
-            "GuardDuty detector d1 now publishes findings every 6 hours in eu-west-1",
-        );
-        assert_verdict(
-            "UpdateDetector",
-            json!({"detectorId": "d1", "enable": true, "features": [{"name": "S3_DATA_EVENTS", "status": "ENABLED"}]}),
-            Severity::Low,
-            "GuardDuty detector d1 enabled in eu-west-1",
-        );
-        assert_verdict(
-            "UpdateMemberDetectors",
-            json!({"detectorId": "d1", "accountIds": ["1", "2", "3", "4", "5"],
-                   "features": [{"name": "S3_DATA_EVENTS", "status": "ENABLED"}]}),
-            Severity::Low,
-            "GuardDuty settings updated for 5 member accounts (1, 2, 3 and 2 more) in eu-west-1",
-        );
-    }
-
-    #[test]
-    fn activating_a_trusted_list_is_high() {
-        assert_verdict(
-            "CreateIPSet",
-            json!({"detectorId": "d1", "name": "office", "format": "TXT", "location": "s3://b/ips.txt", "activate": true}),
-            Severity::High,
-            "Trusted IP list 'office' created and activated in eu-west-1: matching traffic no longer raises findings",
-        );
-        assert_verdict(
-            "UpdateIPSet",
-            json!({"detectorId": "d1", "ipSetId": "ip1", "activate": true}),
-            Severity::High,
-            "Trusted IP list ip1 activated in eu-west-1: matching traffic no longer raises findings",
-        );
-        assert_verdict(
-            "CreateTrustedEntitySet",
-            json!({"detectorId": "d1", "name": "vendors", "format": "TXT", "location": "s3://b/t.txt", "activate": true}),
-            Severity::High,
-            "Trusted entity list 'vendors' created and activated in eu-west-1: matching traffic no longer raises findings",
-        );
-        assert_verdict(
-            "UpdateTrustedEntitySet",
-            json!({"detectorId": "d1", "trustedEntitySetId": "te1", "location": "s3://b/t2.txt"}),
-            Severity::Medium,
-            "Trusted entity list te1 changed in eu-west-1: if active, matching traffic raises no findings",
-        );
-        assert_verdict(
-            "CreateIPSet",
-            json!({"detectorId": "d1", "name": "office", "activate": false}),
-            Severity::Low,
-            "Trusted IP list 'office' created inactive in eu-west-1",
-        );
-        assert_verdict(
-            "UpdateIPSet",
-            json!({"detectorId": "d1", "ipSetId": "ip1", "activate": false}),
-            Severity::Low,
-            "Trusted IP list ip1 deactivated in eu-west-1: its entries raise findings again",
-        );
-        assert_verdict(
-            "DeleteIPSet",
-            json!({"detectorId": "d1", "ipSetId": "ip1"}),
-            Severity::Low,
-            "Trusted IP list ip1 deleted in eu-west-1: its IPs raise findings again",
-        );
-    }
-
-    #[test]
-    fn an_archiving_filter_is_a_suppression_rule() {
-        let criteria = json!({"criterion": {"severity": {"lt": 7}}});
-        assert_verdict(
-            "CreateFilter",
-            json!({"detectorId": "d1", "name": "quiet", "action": "ARCHIVE", "rank": 1, "findingCriteria": criteria}),
-            Severity::High,
-            "Suppression rule 'quiet' created in eu-west-1: matching findings are archived automatically",
-        );
-        assert_verdict(
-            "UpdateFilter",
-            json!({"detectorId": "d1", "filterName": "quiet", "action": "ARCHIVE"}),
-            Severity::High,
-            "Suppression rule 'quiet' set in eu-west-1: matching findings are archived automatically",
-        );
-        assert_verdict(
-            "UpdateFilter",
-            json!({"detectorId": "d1", "filterName": "quiet", "findingCriteria": criteria}),
-            Severity::Medium,
-            "Findings filter 'quiet' criteria changed in eu-west-1: if it archives, what it hides changed",
-        );
-        assert_verdict(
-            "CreateFilter",
-            json!({"detectorId": "d1", "name": "triage", "action": "NOOP"}),
-            Severity::Low,
-            "Findings filter 'triage' created in eu-west-1 (no automatic archiving)",
-        );
-    }
-
-    #[test]
-    fn leaving_central_administration_is_high() {
-        assert_verdict(
-            "DisassociateFromMasterAccount",
-            json!({"detectorId": "d1"}),
-            Severity::High,
-            "Account left its GuardDuty administrator in eu-west-1: the administrator no longer sees its findings",
-        );
-        assert_verdict(
-            "DisassociateFromAdministratorAccount",
-            json!({"detectorId": "d1"}),
-            Severity::High,
-            "Account left its GuardDuty administrator in eu-west-1: the administrator no longer sees its findings",
-        );
-        assert_verdict(
-            "DisassociateMembers",
-            json!({"detectorId": "d1", "accountIds": ["444455556666", "777788889999"]}),
-            Severity::High,
-            "2 member accounts (444455556666, 777788889999) disassociated from this GuardDuty administrator \
-             in eu-west-1: their findings are no longer seen here",
-        );
-        assert_verdict(
-            "DeleteMembers",
-            json!({"detectorId": "d1", "accountIds": ["444455556666"]}),
-            Severity::High,
-            "Member account 444455556666 removed from this GuardDuty administrator in eu-west-1: \
-             their findings are no longer seen here",
-        );
-        assert_verdict(
-            "StopMonitoringMembers",
-            json!({"detectorId": "d1", "accountIds": ["444455556666"]}),
-            Severity::High,
-            "Member account 444455556666 no longer monitored by this GuardDuty administrator in eu-west-1",
-        );
-        assert_verdict(
-            "DisableOrganizationAdminAccount",
-            json!({"adminAccountId": "999988887777"}),
-            Severity::High,
-            "GuardDuty delegated administrator 999988887777 removed for the organization in eu-west-1",
-        );
-    }
-
-    #[test]
-    fn stopping_organization_auto_enable_is_high() {
-        let stopped = "Organization auto-enable turned off in eu-west-1";
-        assert_verdict(
-            "UpdateOrganizationConfiguration",
-            json!({"detectorId": "d1", "autoEnableOrganizationMembers": "NONE"}),
-            Severity::High,
-            &format!("{stopped}: GuardDuty for member accounts"),
-        );
-        assert_verdict(
-            "UpdateOrganizationConfiguration",
-            json!({"detectorId": "d1", "autoEnable": false}),
-            Severity::High,
-            &format!("{stopped}: GuardDuty for new member accounts"),
-        );
-        assert_verdict(
-            "UpdateOrganizationConfiguration",
-            json!({"detectorId": "d1", "autoEnableOrganizationMembers": "ALL", "features": [
-                {"name": "RDS_LOGIN_EVENTS", "autoEnable": "NONE"},
-                {"name": "RUNTIME_MONITORING", "autoEnable": "ALL",
-                 "additionalConfiguration": [{"name": "ECS_FARGATE_AGENT_MANAGEMENT", "autoEnable": "NONE"}]}
-            ], "dataSources": {"s3Logs": {"autoEnable": false}}}),
-            Severity::High,
-            &format!(
-                "{stopped}: RDS Protection (RDS_LOGIN_EVENTS), ECS_FARGATE_AGENT_MANAGEMENT of RUNTIME_MONITORING, \
-                 S3 Protection (S3_DATA_EVENTS)"
-            ),
-        );
-        assert_verdict(
-            "UpdateOrganizationConfiguration",
-            json!({"detectorId": "d1", "autoEnableOrganizationMembers": "ALL"}),
-            Severity::Low,
-            "Organization auto-enable settings updated in eu-west-1",
-        );
-    }
-
-    #[test]
-    fn cutting_the_findings_export_is_high() {
-        assert_verdict(
-            "DeletePublishingDestination",
-            json!({"detectorId": "d1", "destinationId": "pd1"}),
-            Severity::High,
-            "Findings export cut in eu-west-1: publishing destination pd1 deleted",
-        );
-        assert_verdict(
-            "UpdatePublishingDestination",
-            json!({"detectorId": "d1", "destinationId": "pd1",
-                   "destinationProperties": {"destinationArn": "arn:aws:s3:::elsewhere", "kmsKeyArn": "k"}}),
-            Severity::High,
-            "Findings export redirected in eu-west-1: publishing destination pd1 changed (now arn:aws:s3:::elsewhere)",
-        );
-    }
-
-    #[test]
-    fn archiving_findings_and_threat_lists_are_medium() {
-        assert_verdict(
-            "ArchiveFindings",
-            json!({"detectorId": "d1", "findingIds": ["f1", "f2"]}),
-            Severity::Medium,
-            "2 findings archived in eu-west-1",
-        );
-        assert_verdict(
-            "CreateThreatIntelSet",
-            json!({"detectorId": "d1", "name": "feed", "format": "TXT", "location": "s3://b/bad.txt", "activate": true}),
-            Severity::Medium,
-            "Threat intel list 'feed' created in eu-west-1 (active)",
-        );
-        assert_verdict(
-            "UpdateThreatIntelSet",
-            json!({"detectorId": "d1", "threatIntelSetId": "t1", "activate": false}),
-            Severity::Medium,
-            "Threat intel list t1 changed in eu-west-1 and deactivated: its entries no longer raise findings",
-        );
-        assert_verdict(
-            "DeleteThreatIntelSet",
-            json!({"detectorId": "d1", "threatIntelSetId": "t1"}),
-            Severity::Medium,
-            "Threat intel list t1 deleted in eu-west-1: its entries no longer raise findings",
-        );
-        assert_verdict(
-            "DeleteThreatEntitySet",
-            json!({"detectorId": "d1", "threatEntitySetId": "x1"}),
-            Severity::Medium,
-            "Threat entity list x1 deleted in eu-west-1: its entries no longer raise findings",
-        );
-    }
-
-    #[test]
-    fn routine_creates_are_low_or_info() {
-        assert_verdict(
-            "CreateSampleFindings",
-            json!({"detectorId": "d1"}),
-            Severity::Info,
-            "Sample findings generated in eu-west-1",
-        );
-        assert_verdict(
-            "CreateMembers",
-            json!({"detectorId": "d1", "accountDetails": [{"accountId": "444455556666", "email": "a@example.com"}]}),
-            Severity::Low,
-            "Member account 444455556666 added to this GuardDuty administrator in eu-west-1",
-        );
-        assert_verdict(
-            "TagResource",
-            json!({"resourceArn": "arn:aws:guardduty:eu-west-1:111122223333:detector/d1", "tags": {"a": "b"}}),
-            Severity::Info,
-            "Tags set on arn:aws:guardduty:eu-west-1:111122223333:detector/d1",
-        );
-    }
-
-    #[test]
-    fn every_change_action_in_the_catalogue_gets_a_meaning() {
-        for action in crate::catalogue::change_actions() {
-            let finding = check_event(&event(action.name, json!({})), ChangeOptions::default())
-                .unwrap_or_else(|| panic!("{} is a change", action.name));
-            assert!(!finding.title.is_empty());
-            assert!(
-                !finding.title.contains("does not know"),
-                "{}: {}",
-                action.name,
-                finding.title
-            );
-            assert_eq!(finding.details.value()["read_only"], json!(false));
-        }
-    }
-
-    #[test]
-    fn unknown_guardduty_writes_are_reported_reads_are_not() {
-        let (severity, title) = verdict("CreateShinyNewThing", json!({}));
-        assert_eq!(severity, Severity::Low);
-        assert_eq!(
-            title,
-            "GuardDuty CreateShinyNewThing called in eu-west-1 (an API gdaudit's catalogue does not know yet)"
-        );
-
-        let read = event("GetDetector", json!({"detectorId": "d1"}));
-        assert_eq!(check_event(&read, ChangeOptions::default()), None);
-        let with_reads = ChangeOptions {
-            include_read_only: true,
-            ..ChangeOptions::default()
-        };
-        let finding = check_event(&read, with_reads).unwrap();
-        assert_eq!(finding.severity, Severity::Info);
-        assert_eq!(
-            finding.title,
-            "GuardDuty call GetDetector in eu-west-1 (read-only)"
-        );
-        let odd = Event::from_value(
-            &json!({"eventName": "ModifyInstanceAttributes", "eventSource": GUARDDUTY_SOURCE}),
-        )
-        .unwrap();
-        assert_eq!(
-            check_event(&odd, ChangeOptions::default()),
-            None,
-            "unknown and not marked readOnly false"
-        );
-        assert_eq!(
-            check_event(&odd, with_reads).map(|f| f.title).as_deref(),
-            Some("GuardDuty call ModifyInstanceAttributes (not known to change GuardDuty)")
-        );
-        assert_eq!(finding.details.value()["read_only"], json!(true));
-
-        let mut other = record("DeleteDetector", json!({}));
-        other["eventSource"] = json!("ec2.amazonaws.com");
-        assert_eq!(
-            check_event(&Event::from_value(&other).unwrap(), with_reads),
-            None
-        );
-    }
-
-    #[test]
-    fn a_failed_call_keeps_its_severity_and_says_it_failed() {
-        let mut failed = record("DeleteDetector", json!({"detectorId": "d1"}));
-        failed["errorCode"] = json!("AccessDenied");
-        failed["errorMessage"] =
-            json!("User is not authorized to perform guardduty:DeleteDetector");
-        let finding = check_event(
-            &Event::from_value(&failed).unwrap(),
-            ChangeOptions::default(),
-        )
-        .unwrap();
-        assert_eq!(finding.severity, Severity::Critical);
-        assert_eq!(
-            finding.title,
-            "Failed attempt (AccessDenied): GuardDuty turned off in eu-west-1 (detector d1 deleted, with its findings)"
-        );
-        assert_eq!(finding.details.value()["outcome"], json!("failed"));
-        assert_eq!(finding.details.value()["error_code"], json!("AccessDenied"));
-        assert_eq!(
-            finding.details.value()["meaning"],
-            json!("GuardDuty turned off in eu-west-1 (detector d1 deleted, with its findings)")
-        );
-    }
-
-    #[test]
-    fn the_finding_carries_who_what_where() {
-        let record = record(
-            "CreateIPSet",
-            json!({"detectorId": "d1", "name": "office", "activate": true}),
-        );
-        let mut with_response = record.clone();
-        with_response["responseElements"] = json!({"ipSetId": "ip-42"});
-        let event = Event::from_value(&with_response)
-            .unwrap()
-            .with_raw(with_response.clone());
-        let finding = check_event(&event, ChangeOptions::default()).unwrap();
-        assert_eq!(finding.check, "guardduty-config-change");
-        assert_eq!(finding.account.as_deref(), Some("111122223333"));
-        assert_eq!(finding.region.as_deref(), Some("eu-west-1"));
-        assert_eq!(
-            finding.resource, "ip-42",
-            "the created set's id, from the response"
-        );
-        assert_eq!(
-            finding.fingerprint,
-            fingerprint(
-                "guardduty-config-change",
-                Some("111122223333"),
-                Some("eu-west-1"),
-                "id-CreateIPSet",
-                ""
-            )
-        );
-        assert_eq!(finding.remediation, TRUSTED_LIST);
-        assert_eq!(
-            finding.details.value(),
-            json!({
-                "event_time": "2024-05-01T12:00:00Z",
-                "event_name": "CreateIPSet",
-                "event_id": "id-CreateIPSet",
-                "outcome": "succeeded",
-                "error_code": null,
-                "error_message": null,
-                "actor": {
-                    "type": "AssumedRole",
-                    "arn": "arn:aws:sts::111122223333:assumed-role/Admin/mallory",
-                    "role": "Admin",
-                    "session": "mallory",
-                    "account": "111122223333",
-                    "invoked_by": null
-                },
-                "source_ip": "203.0.113.7",
-                "user_agent": "aws-cli/2.17.60",
-                "meaning": "Trusted IP list 'office' created and activated in eu-west-1: matching traffic no longer raises findings",
-                "read_only": false
-            }),
-            "no raw record unless asked for"
-        );
-        let raw = ChangeOptions {
-            include_raw: true,
-            ..ChangeOptions::default()
-        };
-        let finding = check_event(&event, raw).unwrap();
-        assert_eq!(finding.details.value()["raw"], with_response);
-        assert!(CHECKS.iter().any(|c| c.id == finding.check));
-    }
-
-    #[test]
-    fn request_values_are_kept_to_one_line() {
-        let (_, title) = verdict(
-            "CreateFilter",
-            json!({"detectorId": "d1", "name": format!("a\u{1b}[31mred\n{}", "x".repeat(300)), "action": "ARCHIVE"}),
-        );
-        assert!(
-            !title.contains('\n') && !title.contains('\u{1b}'),
-            "{title}"
-        );
-        assert!(title.chars().count() < 250, "{title}");
-    }
 }

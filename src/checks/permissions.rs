@@ -1,25 +1,10 @@
 //! Permissions check: users and roles that are not privileged but hold GuardDuty change actions.
 
-use serde::Serialize;
-
-use super::CheckInfo;
-use crate::iam::{ActionVerdict, Decision, Evaluation, PrincipalVerdict};
 use std::sync::Arc;
 
-use crate::report::finding::{Details, DetailsSource, Finding, Severity, fingerprint};
-
-pub const NON_PRIVILEGED_WRITE_ACCESS: CheckInfo = CheckInfo {
-    id: "non-privileged-write-access",
-    severity: Severity::High,
-    title: "A non-privileged user or role can change GuardDuty",
-    remediation: "Remove the GuardDuty write actions from the policies listed in `granted_by` (or deny them, \
-                  or cap them with a permissions boundary), keeping them only for the security team's roles; \
-                  if this principal is meant to manage GuardDuty, pass its ARN with `--privileged`. \
-                  `gdaudit permissions explain PRINCIPAL` shows every statement involved.",
-};
-
-/// Every check this module runs, for the registry.
-pub static CHECKS: &[CheckInfo] = &[NON_PRIVILEGED_WRITE_ACCESS];
+use crate::iam::{ActionVerdict, Decision, Evaluation, PrincipalVerdict};
+use crate::report::details::{Details, WriteAccess};
+use crate::report::finding::{CheckId, Finding, Severity, fingerprint};
 
 /// Actions whose unconditional grant makes a finding high: they delete or disable detectors,
 /// protection plans, members, detections or the findings export, or hide findings (trusted IP
@@ -71,45 +56,18 @@ pub fn is_high_risk(action: &str) -> bool {
 }
 
 /// One finding per non-privileged user or role holding at least one GuardDuty change action,
-/// ordered by principal ARN. The findings share `eval`: each one's details are written from it
-/// only when rendered, so memory holds the verdicts once, not every finding's action list.
+/// ordered by principal ARN. The findings share `eval`: each one's details read its verdicts
+/// from it when rendered, so memory holds the verdicts once, not every finding's action list.
 pub fn findings(eval: &Arc<Evaluation>) -> Vec<Finding> {
-    let source: Arc<dyn DetailsSource> = Arc::new(Shared(Arc::clone(eval)));
     let mut out: Vec<Finding> = eval
         .principals
         .iter()
         .enumerate()
         .filter(|(_, p)| p.privileged.is_none())
-        .filter_map(|(index, p)| {
-            finding(
-                eval.account_id.as_deref(),
-                p,
-                Details::lazy(Arc::clone(&source), index),
-            )
-        })
+        .filter_map(|(index, p)| finding(eval, index, p))
         .collect();
     out.sort_by(|a, b| a.resource.cmp(&b.resource));
     out
-}
-
-/// The evaluation the findings' details are written from, by principal index.
-struct Shared(Arc<Evaluation>);
-
-impl DetailsSource for Shared {
-    fn details(&self, index: usize) -> Box<serde_json::value::RawValue> {
-        let Some(principal) = self.0.principals.get(index) else {
-            return serde_json::value::RawValue::NULL.to_owned();
-        };
-        let held: Vec<&ActionVerdict> = principal.held_actions().collect();
-        let high_risk = high_risk_actions(&held);
-        let details = PermissionDetails {
-            principal_type: principal.kind.as_str(),
-            actions: held.iter().map(|a| ActionDetail(a)).collect(),
-            high_risk_actions: &high_risk,
-        };
-        serde_json::value::to_raw_value(&details)
-            .unwrap_or_else(|_| serde_json::value::RawValue::NULL.to_owned())
-    }
 }
 
 /// The actions held without condition whose grant makes a finding high.
@@ -120,17 +78,14 @@ fn high_risk_actions(held: &[&ActionVerdict]) -> Vec<&'static str> {
         .collect()
 }
 
-fn finding(
-    account: Option<&str>,
-    principal: &PrincipalVerdict,
-    details: Details,
-) -> Option<Finding> {
+fn finding(eval: &Arc<Evaluation>, index: usize, principal: &PrincipalVerdict) -> Option<Finding> {
     let held: Vec<&ActionVerdict> = principal.held_actions().collect();
     if held.is_empty() {
         return None;
     }
+    let account = eval.account_id.as_deref();
     let severity = severity(&held);
-    let check = &NON_PRIVILEGED_WRITE_ACCESS;
+    let check = CheckId::NonPrivilegedWriteAccess;
     let kind = principal.kind.as_str();
     let count = held.len();
     let plural = if count == 1 { "" } else { "s" };
@@ -140,7 +95,7 @@ fn finding(
         ""
     };
     Some(Finding {
-        check: check.id.to_owned(),
+        check,
         severity,
         title: format!(
             "{kind} {} can change GuardDuty{conditional} ({count} write action{plural})",
@@ -149,37 +104,15 @@ fn finding(
         account: account.map(str::to_owned),
         region: None,
         resource: principal.arn.clone(),
-        fingerprint: fingerprint(check.id, account, None, &principal.arn, ""),
-        details,
-        remediation: check.remediation.to_owned(),
+        fingerprint: fingerprint(check, account, None, &principal.arn, ""),
+        details: Details::WriteAccess(WriteAccess::new(
+            Arc::clone(eval),
+            index,
+            high_risk_actions(&held),
+        )),
+        remediation: check.info().remediation.to_owned(),
         suppressed: None,
     })
-}
-
-/// `details` of a finding.
-#[derive(Serialize)]
-struct PermissionDetails<'a> {
-    principal_type: &'a str,
-    /// One object per action held.
-    actions: Vec<ActionDetail<'a>>,
-    high_risk_actions: &'a [&'a str],
-}
-
-/// `details.actions[]`: `{action, conditional, resource_scoped, condition_keys, granted_by}`.
-struct ActionDetail<'a>(&'a ActionVerdict);
-
-impl Serialize for ActionDetail<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let a = self.0;
-        let mut map = serializer.serialize_map(Some(5))?;
-        map.serialize_entry("action", a.action)?;
-        map.serialize_entry("conditional", &a.conditional)?;
-        map.serialize_entry("resource_scoped", &a.resource_scoped)?;
-        map.serialize_entry("condition_keys", &a.condition_keys)?;
-        map.serialize_entry("granted_by", &a.granted_by)?;
-        map.end()
-    }
 }
 
 /// High: a high-risk action held without condition. Medium: any other action held without
@@ -283,9 +216,12 @@ mod tests {
             ]
         );
         let mfa = &found[2];
-        assert_eq!(mfa.details.value()["actions"][0]["conditional"], true);
         assert_eq!(
-            mfa.details.value()["actions"][0]["condition_keys"][0],
+            crate::report::json::details_value(&mfa.details)["actions"][0]["conditional"],
+            true
+        );
+        assert_eq!(
+            crate::report::json::details_value(&mfa.details)["actions"][0]["condition_keys"][0],
             "aws:MultiFactorAuthPresent"
         );
     }
@@ -303,13 +239,13 @@ mod tests {
         );
         assert_eq!(found.len(), 1);
         let f = &found[0];
-        assert_eq!(f.check, "non-privileged-write-access");
+        assert_eq!(f.check, CheckId::NonPrivilegedWriteAccess);
         assert_eq!(f.account.as_deref(), Some("111122223333"));
         assert_eq!(f.region, None);
         assert_eq!(
             f.fingerprint,
             fingerprint(
-                "non-privileged-write-access",
+                CheckId::NonPrivilegedWriteAccess,
                 Some("111122223333"),
                 None,
                 "arn:aws:iam::111122223333:user/dev",
@@ -317,18 +253,8 @@ mod tests {
             )
         );
         assert_eq!(
-            f.details.value(),
-            serde_json::json!({
-                "principal_type": "user",
-                "actions": [{
-                    "action": "guardduty:CreateFilter",
-                    "conditional": false,
-                    "resource_scoped": false,
-                    "condition_keys": [],
-                    "granted_by": [{"policy": "inline/user/dev/p0", "statement": "GD"}],
-                }],
-                "high_risk_actions": ["guardduty:CreateFilter"],
-            })
+            crate::report::json::details_json(&f.details),
+            r#"{"principal_type":"user","actions":[{"action":"guardduty:CreateFilter","conditional":false,"resource_scoped":false,"condition_keys":[],"granted_by":[{"policy":"inline/user/dev/p0","statement":"GD"}]}],"high_risk_actions":["guardduty:CreateFilter"]}"#
         );
     }
 

@@ -373,9 +373,14 @@ fn lookup_events_and_log_files_give_identical_findings() {
         let from_files = check_events(&read.events, options);
         assert_eq!(from_api.len(), 2);
         assert_eq!(from_api, from_files, "include_raw: {include_raw}");
-        assert_eq!(from_api[1].details.value()["outcome"], json!("failed"));
         assert_eq!(
-            from_api[0].details.value().get("raw").is_some(),
+            crate::report::json::details_value(&from_api[1].details)["outcome"],
+            json!("failed")
+        );
+        assert_eq!(
+            crate::report::json::details_value(&from_api[0].details)
+                .get("raw")
+                .is_some(),
             include_raw
         );
     }
@@ -455,11 +460,11 @@ fn every_corpus_file_is_read_and_its_changes_are_pinned() {
             problems.push((name.clone(), problem.message.clone()));
         }
         for finding in check_events(&read.events, ChangeOptions::default()) {
-            let outcome = finding.details.value()["outcome"]
+            let outcome = crate::report::json::details_value(&finding.details)["outcome"]
                 .as_str()
                 .unwrap()
                 .to_owned();
-            let event = finding.details.value()["event_name"]
+            let event = crate::report::json::details_value(&finding.details)["event_name"]
                 .as_str()
                 .unwrap()
                 .to_owned();
@@ -569,7 +574,7 @@ fn the_corpus_as_one_tree_lists_each_change_once() {
     let ids: Vec<String> = findings
         .iter()
         .map(|f| {
-            f.details.value()["event_id"]
+            crate::report::json::details_value(&f.details)["event_id"]
                 .as_str()
                 .unwrap_or("-")
                 .to_owned()

@@ -1,7 +1,12 @@
 //! `gdaudit collect`: everything the audits read, as one snapshot file.
 
-use super::{Ctx, Io, Needs, RunError, collect_live, write_atomically};
+use super::acquire::{Needs, collect_live};
+use super::changes::{lookup_options, settings};
+use super::settings::{CHANGES_WINDOW, Ctx};
+use super::{Io, RunError};
 use crate::cli::CollectArgs;
+use crate::fsio::write_atomically;
+use crate::model::time::Timestamp;
 use crate::report::Outcome;
 
 pub fn run(ctx: &Ctx, args: &CollectArgs, io: &mut Io<'_>) -> Result<Outcome, RunError> {
@@ -11,8 +16,9 @@ pub fn run(ctx: &Ctx, args: &CollectArgs, io: &mut Io<'_>) -> Result<Outcome, Ru
             "collect reads from AWS; it does not take --snapshot".into(),
         ));
     }
-    let now = crate::model::cloudtrail::Timestamp::now();
-    let changes = super::changes::lookup_options(&ctx.window_args(&args.window), now, None)?;
+    let now = Timestamp::now();
+    let window = ctx.window(&args.window, Some(CHANGES_WINDOW), now)?;
+    let changes = lookup_options(&window, None, &settings(&args.window, &[], None));
     let snapshot = collect_live(
         global,
         Needs {
@@ -53,7 +59,7 @@ pub fn run(ctx: &Ctx, args: &CollectArgs, io: &mut Io<'_>) -> Result<Outcome, Ru
                 format!(", {problems} could not be read")
             } else {
                 String::new()
-            }
+            },
         ));
     }
     Ok(if problems > 0 {

@@ -5,6 +5,7 @@ pub mod cloudtrail;
 pub mod detectors;
 pub mod iam;
 pub mod regions;
+pub mod time;
 
 use serde::{Deserialize, Serialize};
 

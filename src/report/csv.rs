@@ -46,7 +46,7 @@ fn row(finding: &Finding) -> std::io::Result<[Cow<'_, str>; 9]> {
         Cow::Borrowed(finding.resource.as_str()),
         Cow::Borrowed(finding.fingerprint.as_str()),
         Cow::Borrowed(finding.remediation.as_str()),
-        Cow::Owned(details(&finding.details.as_json())),
+        Cow::Owned(details(&super::json::details_json(&finding.details))),
     ])
 }
 
@@ -138,31 +138,31 @@ mod tests {
 
     fn finding() -> Finding {
         Finding {
-            check: "detector-suspended".into(),
+            check: crate::report::finding::CheckId::DetectorSuspended,
             severity: Severity::High,
             title: "GuardDuty detector suspended in eu-west-1".into(),
             account: Some("111122223333".into()),
             region: Some("eu-west-1".into()),
             resource: "98861d52fb421de57782b1a8afbc67d9".into(),
             fingerprint: "0bce4307099f4e1266d02a3d8deb4e67".into(),
-            details:
-                json!({"detector_id": "98861d52fb421de57782b1a8afbc67d9", "status": "DISABLED"})
-                    .into(),
+            details: Details::DetectorSuspended(crate::report::details::DetectorSuspended {
+                detector_id: "98861d52fb421de57782b1a8afbc67d9".into(),
+                status: "DISABLED".into(),
+            }),
             suppressed: None,
             remediation: "Re-enable it: `aws guardduty update-detector --enable`.".into(),
         }
     }
 
     fn csv_of(findings: Vec<Finding>) -> String {
+        let mut section = crate::report::Section::new(Inventory::Detectors(vec![]));
+        section.findings = findings;
+        section.incomplete = vec!["sa-east-1: access denied".into()];
         let report = Report {
             command: "detectors",
             account: None,
             generated_at: String::new(),
-            regions: vec![],
-            findings,
-            incomplete: vec!["sa-east-1: access denied".into()],
-            inventory: Inventory::Detectors(vec![]),
-            expired_suppressions: Vec::new(),
+            sections: vec![section],
         };
         let mut out = Vec::new();
         render(&report, &mut out).unwrap();
@@ -232,7 +232,10 @@ mod tests {
         f.resource = "=HYPERLINK(\"http://x.test\",\"y\")".into();
         f.title = "@evil\u{1b}[31m, red".into();
         f.account = Some("-1".into());
-        f.details = json!({"agent": "a\u{202e}b\u{7f}c\u{9b}d\ne"}).into();
+        f.details = Details::DetectorSuspended(crate::report::details::DetectorSuspended {
+            detector_id: "a\u{202e}b\u{7f}c\u{9b}d\ne".into(),
+            status: "DISABLED".into(),
+        });
         let csv = csv_of(vec![f]);
         let row = csv.lines().nth(1).unwrap();
         assert!(
@@ -249,15 +252,22 @@ mod tests {
 
     #[test]
     fn details_stay_valid_json_with_the_same_meaning() {
-        let value = json!({"agent": "a\u{202e}b\u{7f}c\u{9b}d\n\u{1b}e", "n": 1});
-        let text = details(&Details::from(value.clone()).as_json());
+        let value = json!({"detector_id": "a\u{202e}b\u{7f}c\u{9b}d\n\u{1b}e", "status": "x"});
+        let typed = Details::DetectorSuspended(crate::report::details::DetectorSuspended {
+            detector_id: "a\u{202e}b\u{7f}c\u{9b}d\n\u{1b}e".into(),
+            status: "x".into(),
+        });
+        let text = details(&super::super::json::details_json(&typed));
         assert!(!text.chars().any(is_unsafe_in_json), "{text}");
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(&text).unwrap(),
             value
         );
-        assert_eq!(details(&Details::null().as_json()), "");
-        assert_eq!(details(&Details::from(json!({})).as_json()), "{}");
+        assert_eq!(details("null"), "");
+        assert_eq!(
+            details(&super::super::json::details_json(&Details::DetectorMissing)),
+            "{}"
+        );
     }
 
     #[test]

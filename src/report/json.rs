@@ -5,7 +5,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use super::details::Details;
 use super::finding::{Finding, Severity};
+use super::inventory::{ChangesSummary, DetectorRow, PermissionsSummary};
 use super::{Inventory, Report};
 use crate::model::CollectError;
 
@@ -20,13 +22,13 @@ struct Document<'a> {
     account: Option<&'a str>,
     regions: Vec<RegionOut<'a>>,
     findings: Vec<FindingOut<'a>>,
-    summary: Summary<'a>,
+    summary: Summary,
     #[serde(skip_serializing_if = "Option::is_none")]
     detectors: Option<&'a [DetectorRow]>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    changes: Option<&'a crate::commands::ChangesSummary>,
+    changes: Option<&'a ChangesSummary>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    permissions: Option<&'a crate::commands::PermissionsSummary>,
+    permissions: Option<&'a PermissionsSummary>,
 }
 
 #[derive(Serialize)]
@@ -38,7 +40,7 @@ struct Tool {
 #[derive(Serialize)]
 struct RegionOut<'a> {
     region: &'a str,
-    state: &'a str,
+    state: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<ErrorOut<'a>>,
 }
@@ -79,7 +81,7 @@ struct FindingOut<'a> {
     region: Option<&'a str>,
     resource: &'a str,
     fingerprint: &'a str,
-    details: &'a super::finding::Details,
+    details: DetailsOut<'a>,
     remediation: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressed: Option<&'a super::finding::Suppressed>,
@@ -88,14 +90,14 @@ struct FindingOut<'a> {
 impl<'a> From<&'a Finding> for FindingOut<'a> {
     fn from(f: &'a Finding) -> Self {
         FindingOut {
-            check: &f.check,
+            check: f.check.as_str(),
             severity: f.severity,
             title: &f.title,
             account: f.account.as_deref(),
             region: f.region.as_deref(),
             resource: &f.resource,
             fingerprint: &f.fingerprint,
-            details: &f.details,
+            details: DetailsOut(&f.details),
             remediation: &f.remediation,
             suppressed: f.suppressed.as_ref(),
         }
@@ -103,15 +105,15 @@ impl<'a> From<&'a Finding> for FindingOut<'a> {
 }
 
 #[derive(Serialize)]
-struct Summary<'a> {
+struct Summary {
     by_severity: BySeverity,
     incomplete: bool,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    incomplete_reasons: &'a [String],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    incomplete_reasons: Vec<String>,
     /// Findings a configured suppression matched (they are listed, marked `suppressed`).
     suppressed: usize,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    expired_suppressions: &'a [String],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    expired_suppressions: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -121,48 +123,6 @@ struct BySeverity {
     medium: usize,
     low: usize,
     info: usize,
-}
-
-/// One region's detector inventory (the `detectors` key of `gdaudit detectors`).
-#[derive(Debug, Clone, Serialize)]
-pub struct DetectorRow {
-    pub region: String,
-    pub state: &'static str,
-    pub detector_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub finding_publishing_frequency: Option<String>,
-    pub features: Vec<FeatureOut>,
-    /// Protection plans that are off, by feature name.
-    pub features_off: Vec<String>,
-    pub administrator: Option<AdministratorOut>,
-    /// `None` when not read.
-    pub members: Option<Vec<MemberOut>>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct FeatureOut {
-    pub name: String,
-    pub status: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub additional_configuration: Vec<AdditionalOut>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct AdditionalOut {
-    pub name: String,
-    pub status: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct AdministratorOut {
-    pub account_id: String,
-    pub relationship_status: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct MemberOut {
-    pub account_id: String,
-    pub relationship_status: String,
 }
 
 /// The JSON document of a report, as a value (for tests and embedding).
@@ -181,15 +141,15 @@ fn document(report: &Report) -> Document<'_> {
         generated_at: &report.generated_at,
         account: report.account.as_deref(),
         regions: report
-            .regions
+            .regions()
             .iter()
             .map(|r| RegionOut {
                 region: &r.region,
-                state: &r.state,
+                state: r.state.as_str(),
                 error: r.errors.first().map(ErrorOut::from),
             })
             .collect(),
-        findings: report.findings.iter().map(FindingOut::from).collect(),
+        findings: report.findings().map(FindingOut::from).collect(),
         summary: Summary {
             by_severity: BySeverity {
                 critical: report.count(Severity::Critical),
@@ -198,10 +158,10 @@ fn document(report: &Report) -> Document<'_> {
                 low: report.count(Severity::Low),
                 info: report.count(Severity::Info),
             },
-            incomplete: !report.incomplete.is_empty(),
-            incomplete_reasons: &report.incomplete,
+            incomplete: report.is_incomplete(),
+            incomplete_reasons: report.incomplete(),
             suppressed: report.suppressed(),
-            expired_suppressions: &report.expired_suppressions,
+            expired_suppressions: report.expired_suppressions(),
         },
         detectors: inventories(report).find_map(|i| match i {
             Inventory::Detectors(rows) => Some(rows.as_slice()),
@@ -218,19 +178,9 @@ fn document(report: &Report) -> Document<'_> {
     }
 }
 
-/// The report's inventory, or for `audit`, those of the reports it combines.
+/// The inventories of the report's sections.
 fn inventories(report: &Report) -> impl Iterator<Item = &Inventory> {
-    let parts: Vec<&Inventory> = match &report.inventory {
-        Inventory::Audit(parts) => {
-            vec![
-                &parts.detectors.inventory,
-                &parts.changes.inventory,
-                &parts.permissions.inventory,
-            ]
-        }
-        other => vec![other],
-    };
-    parts.into_iter()
+    report.sections.iter().map(|s| &s.inventory)
 }
 
 /// One JSON document, pretty-printed, newline-terminated.
@@ -246,4 +196,72 @@ pub fn render_lines(report: &Report, out: &mut dyn Write) -> std::io::Result<()>
         out.write_all(b"\n")?;
     }
     Ok(())
+}
+
+/// A finding's details as the wire format writes them: compact JSON, also inside a
+/// pretty-printed document (one line per finding's details, as version 1 always wrote them).
+pub struct DetailsOut<'a>(pub &'a Details);
+
+impl Serialize for DetailsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let raw =
+            serde_json::value::to_raw_value(&Typed(self.0)).map_err(serde::ser::Error::custom)?;
+        raw.serialize(serializer)
+    }
+}
+
+/// The details' own fields, serialized once by [`DetailsOut`].
+struct Typed<'a>(&'a Details);
+
+impl Serialize for Typed<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self.0 {
+            Details::DetectorMissing => serializer.serialize_map(Some(0))?.end(),
+            Details::DetectorSuspended(d) => d.serialize(serializer),
+            Details::PlanOff(d) => d.serialize(serializer),
+            Details::PublishingFrequency(d) => d.serialize(serializer),
+            Details::NotCentrallyManaged(d) => d.serialize(serializer),
+            Details::MemberNotEnabled(d) => d.serialize(serializer),
+            Details::ConfigChange(d) => d.serialize(serializer),
+            Details::WriteAccess(d) => {
+                let actions = d.actions();
+                let mut map = serializer.serialize_map(Some(3))?;
+                map.serialize_entry("principal_type", d.principal_type())?;
+                map.serialize_entry(
+                    "actions",
+                    &actions.iter().map(|a| ActionOut(a)).collect::<Vec<_>>(),
+                )?;
+                map.serialize_entry("high_risk_actions", d.high_risk_actions())?;
+                map.end()
+            }
+        }
+    }
+}
+
+/// `details.actions[]` of a permissions finding.
+struct ActionOut<'a>(&'a crate::iam::ActionVerdict);
+
+impl Serialize for ActionOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let a = self.0;
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("action", a.action)?;
+        map.serialize_entry("conditional", &a.conditional)?;
+        map.serialize_entry("resource_scoped", &a.resource_scoped)?;
+        map.serialize_entry("condition_keys", &a.condition_keys)?;
+        map.serialize_entry("granted_by", &a.granted_by)?;
+        map.end()
+    }
+}
+
+/// A finding's details as compact JSON text (CSV cells).
+pub fn details_json(details: &Details) -> String {
+    serde_json::to_string(&DetailsOut(details)).unwrap_or_else(|_| "null".to_owned())
+}
+
+/// A finding's details as the wire format's JSON value (for tests and embedding).
+pub fn details_value(details: &Details) -> serde_json::Value {
+    serde_json::to_value(DetailsOut(details)).unwrap_or(serde_json::Value::Null)
 }

@@ -7,8 +7,10 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::Report;
-use super::finding::{Details, Finding, Severity};
-use crate::model::cloudtrail::Timestamp;
+use super::details::Details;
+use super::finding::{CheckId, Finding, Severity};
+use super::json::DetailsOut;
+use crate::model::time::Timestamp;
 
 pub const OCSF_VERSION: &str = "1.5.0";
 
@@ -46,7 +48,7 @@ struct Event<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     api: Option<Api<'a>>,
     /// gdaudit's own details of the finding.
-    unmapped: &'a Details,
+    unmapped: DetailsOut<'a>,
 }
 
 #[derive(Serialize)]
@@ -146,32 +148,48 @@ fn severity(s: Severity) -> (u32, &'static str) {
 
 /// The resource type, in AWS's `AWS::Service::Type` form, by check.
 fn resource_type(f: &Finding) -> &'static str {
-    match f.check.as_str() {
-        "detector-missing" => "AWS::::Account",
-        "member-not-enabled" => "AWS::::Account",
-        "non-privileged-write-access" if f.resource.contains(":role/") => "AWS::IAM::Role",
-        "non-privileged-write-access" => "AWS::IAM::User",
-        "guardduty-config-change" => "AWS::GuardDuty::Detector",
-        _ => "AWS::GuardDuty::Detector",
+    match f.check {
+        CheckId::DetectorMissing | CheckId::MemberNotEnabled => "AWS::::Account",
+        CheckId::NonPrivilegedWriteAccess if f.resource.contains(":role/") => "AWS::IAM::Role",
+        CheckId::NonPrivilegedWriteAccess => "AWS::IAM::User",
+        CheckId::GuardDutyConfigChange
+        | CheckId::DetectorSuspended
+        | CheckId::S3ProtectionOff
+        | CheckId::EksAuditLogsOff
+        | CheckId::EksRuntimeMonitoringOff
+        | CheckId::RuntimeMonitoringOff
+        | CheckId::EcsRuntimeMonitoringOff
+        | CheckId::Ec2RuntimeMonitoringOff
+        | CheckId::MalwareProtectionOff
+        | CheckId::RdsProtectionOff
+        | CheckId::LambdaProtectionOff
+        | CheckId::NotCentrallyManaged
+        | CheckId::FindingFrequencySixHours => "AWS::GuardDuty::Detector",
     }
 }
 
-fn event<'a>(f: &'a Finding, details: &'a serde_json::Value, run_time: i64) -> Event<'a> {
-    let is_change = f.check == crate::checks::changes::CONFIG_CHANGE.id;
+fn event(f: &Finding, run_time: i64) -> Event<'_> {
+    // A change is a detection with its own time and API call; the rest are compliance findings.
+    let change = match &f.details {
+        Details::ConfigChange(change) => Some(change.as_ref()),
+        Details::DetectorMissing
+        | Details::DetectorSuspended(_)
+        | Details::PlanOff(_)
+        | Details::PublishingFrequency(_)
+        | Details::NotCentrallyManaged(_)
+        | Details::MemberNotEnabled(_)
+        | Details::WriteAccess(_) => None,
+    };
+    let is_change = change.is_some();
     let (class_uid, class_name) = if is_change {
         DETECTION_FINDING
     } else {
         COMPLIANCE_FINDING
     };
     let (severity_id, severity_name) = severity(f.severity);
-    let time = if is_change {
-        details["event_time"]
-            .as_str()
-            .and_then(Timestamp::parse)
-            .map_or(run_time, Timestamp::unix_millis)
-    } else {
-        run_time
-    };
+    let time = change
+        .and_then(|c| c.event_time)
+        .map_or(run_time, Timestamp::unix_millis);
     let (status_id, status) = if f.suppressed.is_some() {
         (3, "Suppressed")
     } else {
@@ -200,13 +218,13 @@ fn event<'a>(f: &'a Finding, details: &'a serde_json::Value, run_time: i64) -> E
                 vendor_name: "gdaudit",
                 version: env!("CARGO_PKG_VERSION"),
             },
-            event_code: &f.check,
+            event_code: f.check.as_str(),
             uid: &f.fingerprint,
         },
         finding_info: FindingInfo {
             uid: &f.fingerprint,
             title: &f.title,
-            types: [&f.check],
+            types: [f.check.as_str()],
             created_time: time,
         },
         cloud: Cloud {
@@ -229,23 +247,20 @@ fn event<'a>(f: &'a Finding, details: &'a serde_json::Value, run_time: i64) -> E
             desc: &f.remediation,
         },
         compliance: (!is_change).then_some(Compliance {
-            control: &f.check,
+            control: f.check.as_str(),
             status: "Fail",
             status_id: 3,
         }),
-        api: is_change.then(|| Api {
-            operation: details["event_name"]
-                .as_str()
-                .unwrap_or("unknown")
-                .to_owned(),
+        api: change.map(|c| Api {
+            operation: c.event_name.clone(),
             service: Service {
                 name: "guardduty.amazonaws.com",
                 uid: "guardduty.amazonaws.com",
                 version: "2017-11-28",
             },
-            request: details["event_id"].as_str().map(|uid| Request { uid }),
+            request: c.event_id.as_deref().map(|uid| Request { uid }),
         }),
-        unmapped: &f.details,
+        unmapped: DetailsOut(&f.details),
     }
 }
 
@@ -253,18 +268,12 @@ fn event<'a>(f: &'a Finding, details: &'a serde_json::Value, run_time: i64) -> E
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let run_time = Timestamp::parse(&report.generated_at).map_or(0, Timestamp::unix_millis);
     out.write_all(b"[")?;
-    for (i, f) in report.findings.iter().enumerate() {
+    for (i, f) in report.findings().enumerate() {
         if i > 0 {
             out.write_all(b",")?;
         }
         out.write_all(b"\n")?;
-        // Changes need their time and event from the details; other findings do not.
-        let details = if f.check == crate::checks::changes::CONFIG_CHANGE.id {
-            f.details.value()
-        } else {
-            serde_json::Value::Null
-        };
-        serde_json::to_writer(&mut *out, &event(f, &details, run_time))?;
+        serde_json::to_writer(&mut *out, &event(f, run_time))?;
     }
     out.write_all(b"\n]\n")
 }

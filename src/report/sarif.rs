@@ -13,8 +13,9 @@ use serde::Serialize;
 
 use super::Report;
 use super::finding::{Finding, Severity};
+use super::json::DetailsOut;
+use super::registry::{CheckId, CheckInfo};
 use super::sanitize::clean;
-use crate::checks::{self, CheckInfo};
 
 /// The schema URI GitHub's documentation asks for in `$schema`.
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -181,7 +182,7 @@ struct ResultProperties<'a> {
     account: Option<&'a str>,
     region: Option<&'a str>,
     resource: &'a str,
-    details: &'a crate::report::finding::Details,
+    details: DetailsOut<'a>,
 }
 
 #[derive(Serialize)]
@@ -213,15 +214,14 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 fn log(report: &Report) -> Log<'_> {
-    let rules = rules(&report.findings);
+    let rules: Vec<Rule<'static>> = CheckId::ALL.iter().map(|c| rule(c.info())).collect();
     let results = report
-        .findings
-        .iter()
+        .findings()
         .map(|finding| {
-            // `rules` holds every check id a finding uses, so the lookup cannot miss.
-            let rule_index = rules
+            // Every check is registered, so the rule is always found.
+            let rule_index = CheckId::ALL
                 .iter()
-                .position(|rule| rule.id == finding.check)
+                .position(|c| *c == finding.check)
                 .unwrap_or_default();
             result(finding, rule_index)
         })
@@ -241,9 +241,9 @@ fn log(report: &Report) -> Log<'_> {
                 },
             },
             invocations: [Invocation {
-                execution_successful: report.incomplete.is_empty(),
+                execution_successful: !report.is_incomplete(),
                 tool_execution_notifications: report
-                    .incomplete
+                    .incomplete()
                     .iter()
                     .map(|reason| Notification {
                         level: Level::Error,
@@ -263,19 +263,8 @@ fn log(report: &Report) -> Log<'_> {
     }
 }
 
-/// Every check in the catalogue, in its order, so rule indexes are stable across runs and
-/// commands; then, defensively, any check a finding names that the catalogue lacks, so every
-/// `ruleId` resolves (a test keeps the catalogue complete; this keeps the file valid anyway).
-fn rules(findings: &[Finding]) -> Vec<Rule<'_>> {
-    let mut rules: Vec<Rule<'_>> = checks::catalogue().into_iter().map(rule).collect();
-    for finding in findings {
-        if !rules.iter().any(|rule| rule.id == finding.check) {
-            rules.push(uncatalogued_rule(finding));
-        }
-    }
-    rules
-}
-
+/// Every registered check is a rule, in the registry's order, so rule indexes are stable
+/// across runs and commands.
 fn rule(check: &'static CheckInfo) -> Rule<'static> {
     let docs = check.docs_url();
     let help_uri = absolute_uri(&docs).map(str::to_owned);
@@ -308,28 +297,6 @@ fn rule(check: &'static CheckInfo) -> Rule<'static> {
     }
 }
 
-fn uncatalogued_rule(finding: &Finding) -> Rule<'_> {
-    Rule {
-        id: &finding.check,
-        name: pascal_case(&finding.check),
-        short_description: Text {
-            text: finding.check.clone(),
-        },
-        full_description: Text {
-            text: format!("gdaudit check {}.", finding.check),
-        },
-        help: Help {
-            text: finding.remediation.clone(),
-            markdown: finding.remediation.clone(),
-        },
-        help_uri: None,
-        default_configuration: Configuration {
-            level: level(finding.severity),
-        },
-        properties: rule_properties(finding.severity),
-    }
-}
-
 fn rule_properties(severity: Severity) -> RuleProperties {
     RuleProperties {
         tags: TAGS,
@@ -340,7 +307,7 @@ fn rule_properties(severity: Severity) -> RuleProperties {
 
 fn result(finding: &Finding, rule_index: usize) -> ResultOut<'_> {
     ResultOut {
-        rule_id: &finding.check,
+        rule_id: finding.check.as_str(),
         rule_index,
         level: level(finding.severity),
         message: Text {
@@ -372,7 +339,7 @@ fn result(finding: &Finding, rule_index: usize) -> ResultOut<'_> {
             account: finding.account.as_deref(),
             region: finding.region.as_deref(),
             resource: &finding.resource,
-            details: &finding.details,
+            details: DetailsOut(&finding.details),
         },
     }
 }
@@ -463,9 +430,9 @@ mod tests {
     use crate::report::Inventory;
     use serde_json::{Value, json};
 
-    fn finding(check: &str, severity: Severity, resource: &str) -> Finding {
+    fn finding(check: CheckId, severity: Severity, resource: &str) -> Finding {
         Finding {
-            check: check.into(),
+            check,
             severity,
             title: format!("{check} on {resource}"),
             account: Some("111122223333".into()),
@@ -478,22 +445,26 @@ mod tests {
                 resource,
                 "",
             ),
-            details: json!({"detector_id": resource}).into(),
+            details: crate::report::details::Details::DetectorSuspended(
+                crate::report::details::DetectorSuspended {
+                    detector_id: resource.into(),
+                    status: "DISABLED".into(),
+                },
+            ),
             suppressed: None,
             remediation: "Fix it.".into(),
         }
     }
 
     fn report(findings: Vec<Finding>, incomplete: Vec<String>) -> Report {
+        let mut section = crate::report::Section::new(Inventory::Detectors(vec![]));
+        section.findings = findings;
+        section.incomplete = incomplete;
         Report {
             command: "detectors",
             account: Some("111122223333".into()),
             generated_at: "2026-11-22T08:00:00Z".into(),
-            regions: vec![],
-            findings,
-            incomplete,
-            inventory: Inventory::Detectors(vec![]),
-            expired_suppressions: Vec::new(),
+            sections: vec![section],
         }
     }
 
@@ -540,9 +511,9 @@ mod tests {
             .as_array()
             .unwrap();
         let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-        let catalogue: Vec<&str> = checks::catalogue().iter().map(|c| c.id).collect();
+        let catalogue: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
         assert_eq!(ids, catalogue);
-        for (rule, check) in rules.iter().zip(checks::catalogue()) {
+        for (rule, check) in rules.iter().zip(CheckId::ALL.iter().map(|c| c.info())) {
             assert_eq!(rule["shortDescription"]["text"], check.title);
             assert!(
                 rule["help"]["text"]
@@ -575,8 +546,8 @@ mod tests {
 
     #[test]
     fn results_point_at_their_rule_and_carry_the_fingerprint() {
-        let check = checks::catalogue()[1];
-        let f = finding(check.id, Severity::Medium, "d-1");
+        let check = CheckId::ALL[1].info();
+        let f = finding(CheckId::ALL[1], Severity::Medium, "d-1");
         let doc = rendered(&report(vec![f.clone()], vec![]));
         let run = &doc["runs"][0];
         let result = &run["results"][0];
@@ -594,7 +565,7 @@ mod tests {
         assert_eq!(
             result["properties"],
             json!({"severity": "medium", "account": "111122223333", "region": "eu-west-1",
-                   "resource": "d-1", "details": {"detector_id": "d-1"}})
+                   "resource": "d-1", "details": {"detector_id": "d-1", "status": "DISABLED"}})
         );
         assert_eq!(
             result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
@@ -606,22 +577,6 @@ mod tests {
                 .get("toolExecutionNotifications")
                 .is_none()
         );
-    }
-
-    #[test]
-    fn a_check_missing_from_the_catalogue_still_gets_a_rule() {
-        let f = finding("not-in-the-catalogue", Severity::High, "x");
-        let doc = rendered(&report(vec![f.clone(), f], vec![]));
-        let rules = doc["runs"][0]["tool"]["driver"]["rules"]
-            .as_array()
-            .unwrap();
-        assert_eq!(rules.len(), checks::catalogue().len() + 1);
-        let last = rules.last().unwrap();
-        assert_eq!(last["id"], "not-in-the-catalogue");
-        assert_eq!(last["name"], "NotInTheCatalogue");
-        for result in doc["runs"][0]["results"].as_array().unwrap() {
-            assert_eq!(result["ruleIndex"], rules.len() - 1);
-        }
     }
 
     #[test]
@@ -650,7 +605,7 @@ mod tests {
     #[test]
     fn artifact_uris_are_relative_one_segment_per_part_and_never_dot_segments() {
         let mut f = finding(
-            "c",
+            CheckId::DetectorSuspended,
             Severity::High,
             "arn:aws:iam::111122223333:role/ops/deploy+x",
         );

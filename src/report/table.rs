@@ -6,9 +6,11 @@ use std::io::Write;
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
+use super::details::{ChangeOutcome, Details};
 use super::finding::Severity;
+use super::inventory::{ChangesSummary, PermissionsSummary};
 use super::sanitize::clean;
-use super::{Inventory, Report};
+use super::{Inventory, RegionState, Report, Section};
 
 fn new_table(color: bool) -> Table {
     let mut table = Table::new();
@@ -36,6 +38,7 @@ fn severity_cell(severity: Severity, color: bool) -> Cell {
 }
 
 fn state_cell(state: &str, color: bool) -> Cell {
+    // Colour follows the state; the text is the same with or without it.
     let cell = Cell::new(clean(state));
     if !color {
         return cell;
@@ -49,10 +52,18 @@ fn state_cell(state: &str, color: bool) -> Cell {
 }
 
 pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
-    match &report.inventory {
-        Inventory::Audit(parts) => return render_audit(report, parts, color, out),
-        Inventory::Changes(summary) => return render_changes(report, summary, color, out),
-        Inventory::Permissions(summary) => return render_permissions(report, summary, color, out),
+    match report.sections.as_slice() {
+        [one] => render_section(one, color, out),
+        sections => render_audit(report, sections, color, out),
+    }
+}
+
+/// One audit's tables, summary and what it could not check.
+fn render_section(section: &Section, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    let report = section;
+    match &section.inventory {
+        Inventory::Changes(summary) => return render_changes(section, summary, color, out),
+        Inventory::Permissions(summary) => return render_permissions(section, summary, color, out),
         Inventory::Detectors(rows) => {
             let account = report.account.as_deref().map(clean);
             writeln!(out, "Account {}", account.as_deref().unwrap_or("(unknown)"))?;
@@ -64,7 +75,7 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
                 "Protection plans off",
                 "Administrator / members",
             ]);
-            for (row, status) in rows.iter().zip(&report.regions) {
+            for row in rows {
                 let management = match (&row.administrator, &row.members) {
                     (Some(admin), _) => format!(
                         "member of {} ({})",
@@ -81,12 +92,12 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
                     (None, None) => "-".to_owned(),
                 };
                 // The errors themselves are listed under INCOMPLETE below the tables.
-                let state = match status.errors.first() {
-                    Some(error) if row.state == "error" => {
+                let state = match row.errors.first() {
+                    Some(error) if row.state == RegionState::Error => {
                         format!("could not check ({})", error.kind.as_str())
                     }
-                    Some(_) => format!("{} (incomplete)", row.state),
-                    None => row.state.to_owned(),
+                    Some(_) => format!("{} (incomplete)", row.state.as_str()),
+                    None => row.state.as_str().to_owned(),
                 };
                 table.add_row(vec![
                     Cell::new(clean(&row.region)),
@@ -113,7 +124,7 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
         for f in report.active() {
             table.add_row(vec![
                 severity_cell(f.severity, color),
-                Cell::new(&f.check),
+                Cell::new(f.check.as_str()),
                 Cell::new(clean(f.region.as_deref().unwrap_or("global"))),
                 Cell::new(clean(&f.resource)),
                 Cell::new(clean(&f.title)),
@@ -123,7 +134,7 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
         // One remediation per check, not per finding.
         let mut fixes: BTreeMap<&str, &str> = BTreeMap::new();
         for f in report.active() {
-            fixes.entry(&f.check).or_insert(&f.remediation);
+            fixes.entry(f.check.as_str()).or_insert(&f.remediation);
         }
         writeln!(out, "\nHow to fix")?;
         for (check, fix) in fixes {
@@ -136,28 +147,20 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
         "\nSummary: {} region{}, {}",
         report.regions.len(),
         if report.regions.len() == 1 { "" } else { "s" },
-        counted(report, "finding"),
+        counted(report.active(), |s| report.count(s), "finding"),
     )?;
     write_incomplete(report, out)
 }
 
-/// A text cell from a finding's details (absent or null: `-`).
-fn detail<'a>(details: &'a serde_json::Value, path: &[&str]) -> std::borrow::Cow<'a, str> {
-    let mut value = details;
-    for key in path {
-        value = &value[*key];
-    }
-    match value {
-        serde_json::Value::String(s) => clean(s),
-        serde_json::Value::Null => std::borrow::Cow::Borrowed("-"),
-        other => std::borrow::Cow::Owned(clean(&other.to_string()).into_owned()),
-    }
+/// A text cell for an optional value from AWS or a log (absent: `-`).
+fn text(value: Option<&str>) -> std::borrow::Cow<'_, str> {
+    value.map_or(std::borrow::Cow::Borrowed("-"), clean)
 }
 
 /// `gdaudit changes`: one row per change, oldest first.
 fn render_changes(
-    report: &Report,
-    summary: &crate::commands::ChangesSummary,
+    report: &Section,
+    summary: &ChangesSummary,
     color: bool,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
@@ -189,41 +192,38 @@ fn render_changes(
             "Event id",
         ]);
         for f in report.active() {
-            let d = &f.details.value();
-            let mut actor = detail(d, &["actor", "arn"]).into_owned();
-            if let (serde_json::Value::String(role), session) =
-                (&d["actor"]["role"], &d["actor"]["session"])
-            {
+            let Details::ConfigChange(d) = &f.details else {
+                continue;
+            };
+            let mut actor = text(d.actor.arn.as_deref()).into_owned();
+            if let Some(role) = &d.actor.role {
                 actor = format!(
                     "{actor}\n(role {}{})",
                     clean(role),
-                    match session {
-                        serde_json::Value::String(s) => format!(", session {}", clean(s)),
-                        _ => String::new(),
+                    match &d.actor.session {
+                        Some(s) => format!(", session {}", clean(s)),
+                        None => String::new(),
                     }
                 );
             }
-            let outcome = match (&d["outcome"], &d["error_code"]) {
-                (serde_json::Value::String(o), serde_json::Value::String(code))
-                    if o == "failed" =>
-                {
-                    format!("failed ({})", clean(code))
-                }
-                (o, _) => detail(o, &[]).into_owned(),
+            let outcome = match (d.outcome, &d.error_code) {
+                (ChangeOutcome::Failed, Some(code)) => format!("failed ({})", clean(code)),
+                (ChangeOutcome::Failed, None) => "failed".to_owned(),
+                (ChangeOutcome::Succeeded, _) => "succeeded".to_owned(),
             };
             table.add_row(vec![
-                Cell::new(detail(d, &["event_time"])),
+                Cell::new(text(d.event_time.map(|t| t.to_string()).as_deref()).into_owned()),
                 Cell::new(clean(f.account.as_deref().unwrap_or("-"))),
                 Cell::new(clean(f.region.as_deref().unwrap_or("-"))),
-                Cell::new(detail(d, &["event_name"])),
+                Cell::new(clean(&d.event_name)),
                 Cell::new(outcome),
                 Cell::new(actor),
-                Cell::new(detail(d, &["source_ip"])),
-                Cell::new(detail(d, &["user_agent"])),
+                Cell::new(text(d.source_ip.as_deref())),
+                Cell::new(text(d.user_agent.as_deref())),
                 Cell::new(clean(&f.resource)),
                 Cell::new(clean(&f.title)),
                 severity_cell(f.severity, color),
-                Cell::new(detail(d, &["event_id"])),
+                Cell::new(text(d.event_id.as_deref())),
             ]);
         }
         writeln!(out, "{table}")?;
@@ -232,7 +232,7 @@ fn render_changes(
         out,
         "
 Summary: {}{}",
-        counted(report, "change"),
+        counted(report.active(), |s| report.count(s), "change"),
         if summary.already_emitted > 0 {
             format!(
                 "; {} already emitted by an earlier run",
@@ -245,7 +245,7 @@ Summary: {}{}",
     write_incomplete(report, out)
 }
 
-fn write_incomplete(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+fn write_incomplete(report: &Section, out: &mut dyn Write) -> std::io::Result<()> {
     let suppressed = report.suppressed();
     if suppressed > 0 {
         writeln!(
@@ -277,8 +277,8 @@ const MAX_POLICIES_PER_ROW: usize = 3;
 
 /// `gdaudit permissions`: one row per flagged principal.
 fn render_permissions(
-    report: &Report,
-    summary: &crate::commands::PermissionsSummary,
+    report: &Section,
+    summary: &PermissionsSummary,
     color: bool,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
@@ -312,26 +312,19 @@ fn render_permissions(
         // Findings are sorted most severe first; past a few hundred rows a table stops being
         // read, and the machine formats carry every one.
         for f in report.active().take(MAX_PERMISSION_ROWS) {
-            let details = f.details.value();
-            let actions = details["actions"]
-                .as_array()
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            let conditional = actions.iter().filter(|a| a["conditional"] == true).count();
+            let Details::WriteAccess(details) = &f.details else {
+                continue;
+            };
+            let actions = details.actions();
+            let conditional = actions.iter().filter(|a| a.conditional).count();
             let count = if conditional > 0 {
                 format!("{} ({conditional} conditional)", actions.len())
             } else {
                 actions.len().to_string()
             };
-            let mut dangerous: Vec<&str> = details["high_risk_actions"]
-                .as_array()
-                .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
-                .unwrap_or_default();
+            let mut dangerous: Vec<&str> = details.high_risk_actions().to_vec();
             if dangerous.is_empty() {
-                dangerous = actions
-                    .iter()
-                    .filter_map(|a| a["action"].as_str())
-                    .collect();
+                dangerous = actions.iter().map(|a| a.action).collect();
             }
             let shown = dangerous.len().min(4);
             let mut most = dangerous[..shown].join(", ");
@@ -340,17 +333,10 @@ fn render_permissions(
             }
             let mut policies: Vec<String> = actions
                 .iter()
-                .flat_map(|a| {
-                    a["granted_by"]
-                        .as_array()
-                        .map(Vec::as_slice)
-                        .unwrap_or_default()
-                })
-                .map(|g| match g["statement"].as_str() {
-                    Some(statement) => {
-                        format!("{} [{statement}]", g["policy"].as_str().unwrap_or("?"))
-                    }
-                    None => g["policy"].as_str().unwrap_or("?").to_owned(),
+                .flat_map(|a| a.granted_by.iter())
+                .map(|g| match &g.statement {
+                    Some(statement) => format!("{} [{}]", g.policy.as_str(), statement.as_str()),
+                    None => g.policy.as_str().to_owned(),
                 })
                 .collect();
             policies.sort();
@@ -364,7 +350,7 @@ fn render_permissions(
             table.add_row(vec![
                 severity_cell(f.severity, color),
                 Cell::new(clean(&f.resource)),
-                Cell::new(detail(&details, &["principal_type"])),
+                Cell::new(details.principal_type()),
                 Cell::new(count),
                 Cell::new(clean(&most)),
                 Cell::new(clean(&policies.join("\n"))),
@@ -410,7 +396,7 @@ fn render_permissions(
         out,
         "
 Summary: {} can change GuardDuty; {} service-linked role{} left out",
-        counted(report, "principal"),
+        counted(report.active(), |s| report.count(s), "principal"),
         summary.service_linked_roles_skipped,
         if summary.service_linked_roles_skipped == 1 {
             ""
@@ -424,40 +410,43 @@ Summary: {} can change GuardDuty; {} service-linked role{} left out",
 /// `gdaudit audit`: each audit's own tables, then one summary for the run.
 fn render_audit(
     report: &Report,
-    parts: &super::AuditParts,
+    sections: &[Section],
     color: bool,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    for (title, part) in [
-        ("GuardDuty detectors", &parts.detectors),
-        ("GuardDuty configuration changes", &parts.changes),
-        ("Who can change GuardDuty", &parts.permissions),
-    ] {
+    for section in sections {
+        let title = match section.inventory {
+            Inventory::Detectors(_) => "GuardDuty detectors",
+            Inventory::Changes(_) => "GuardDuty configuration changes",
+            Inventory::Permissions(_) => "Who can change GuardDuty",
+        };
         writeln!(out, "=== {title} ===\n")?;
-        render(part, color, out)?;
+        render_section(section, color, out)?;
         writeln!(out)?;
     }
+    let incomplete = report.incomplete().len();
     writeln!(
         out,
         "=== Audit: {}{} ===",
-        counted(report, "finding"),
-        if report.incomplete.is_empty() {
+        counted(report.active(), |s| report.count(s), "finding"),
+        if incomplete == 0 {
             String::new()
         } else {
-            format!(
-                "; INCOMPLETE: {} thing(s) could not be checked",
-                report.incomplete.len()
-            )
+            format!("; INCOMPLETE: {incomplete} thing(s) could not be checked")
         },
     )
 }
 
 /// "3 findings (1 high, 2 low)": how many findings are not suppressed, by severity.
-fn counted(report: &Report, noun: &str) -> String {
-    let total = report.active().count();
+fn counted<'a>(
+    active: impl Iterator<Item = &'a crate::report::finding::Finding>,
+    count: impl Fn(Severity) -> usize,
+    noun: &str,
+) -> String {
+    let total = active.count();
     let counts: Vec<String> = Severity::ALL
         .iter()
-        .map(|s| (s, report.count(*s)))
+        .map(|s| (s, count(*s)))
         .filter(|(_, n)| *n > 0)
         .map(|(s, n)| format!("{n} {s}"))
         .collect();

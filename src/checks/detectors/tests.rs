@@ -2,6 +2,7 @@ use super::*;
 use crate::model::{
     AdditionalConfiguration, Administrator, ErrorKind, Feature, Member, RegionOptStatus,
 };
+use crate::report::finding::Severity;
 
 fn feature(name: &str, status: &str, additional: &[(&str, &str)]) -> Feature {
     Feature {
@@ -123,7 +124,10 @@ fn each_plan_off_is_its_own_finding() {
         set(&mut d, feature, "DISABLED");
         let findings = check(None, &[region("eu-west-1", Some(vec![d]))]);
         assert_eq!(ids(&findings), [check_id], "{feature}");
-        assert_eq!(findings[0].details.value()["feature"], feature);
+        let Details::PlanOff(off) = &findings[0].details else {
+            panic!("not a plan-off finding: {:?}", findings[0].details);
+        };
+        assert_eq!(off.feature, feature);
     }
 }
 
@@ -141,13 +145,13 @@ fn runtime_monitoring_supersedes_the_legacy_eks_feature() {
             f.additional_configuration[0].status = "ENABLED".into();
         }
     }
-    let off: Vec<&str> = plans_off(&d).iter().map(|(c, _)| c.id).collect();
+    let off: Vec<&str> = plans_off(&d).iter().map(|(c, _)| c.as_str()).collect();
     assert_eq!(off, ["runtime-monitoring-off"]);
 
     // Both off: runtime monitoring and EKS runtime monitoring are both reported.
     let mut d = all_on();
     set(&mut d, "RUNTIME_MONITORING", "DISABLED");
-    let off: Vec<&str> = plans_off(&d).iter().map(|(c, _)| c.id).collect();
+    let off: Vec<&str> = plans_off(&d).iter().map(|(c, _)| c.as_str()).collect();
     assert_eq!(
         off,
         ["runtime-monitoring-off", "eks-runtime-monitoring-off"]
@@ -164,7 +168,7 @@ fn agent_management_is_checked_only_when_runtime_monitoring_is_on() {
             }
         }
     }
-    let off: Vec<&str> = plans_off(&d).iter().map(|(c, _)| c.id).collect();
+    let off: Vec<&str> = plans_off(&d).iter().map(|(c, _)| c.as_str()).collect();
     assert_eq!(
         off,
         [
@@ -173,7 +177,10 @@ fn agent_management_is_checked_only_when_runtime_monitoring_is_on() {
             "ec2-runtime-monitoring-off"
         ]
     );
-    let severities: Vec<Severity> = plans_off(&d).iter().map(|(c, _)| c.severity).collect();
+    let severities: Vec<Severity> = plans_off(&d)
+        .iter()
+        .map(|(c, _)| c.info().severity)
+        .collect();
     assert_eq!(
         severities,
         [Severity::High, Severity::Medium, Severity::Medium]
@@ -197,7 +204,7 @@ fn older_responses_without_features_use_data_sources() {
         kubernetes_audit_logs: Some("ENABLED".into()),
         malware_protection_ebs: None,
     });
-    let off: Vec<&str> = plans_off(&d).iter().map(|(c, _)| c.id).collect();
+    let off: Vec<&str> = plans_off(&d).iter().map(|(c, _)| c.as_str()).collect();
     assert_eq!(off, ["s3-protection-off"]);
 }
 
@@ -209,7 +216,7 @@ fn central_management_and_members() {
         ids(&check(None, &[standalone.clone()])),
         ["not-centrally-managed"]
     );
-    assert_eq!(NOT_CENTRALLY_MANAGED.severity, Severity::Low);
+    assert_eq!(CheckId::NotCentrallyManaged.info().severity, Severity::Low);
 
     // An administrator with members is centrally managed; a member not Enabled is medium.
     standalone.members = Some(vec![
@@ -271,11 +278,11 @@ fn regions_that_could_not_be_checked_or_are_not_enabled_yield_no_findings() {
         code: None,
         message: "refused".into(),
     });
-    assert_eq!(region_state(&failed), DetectorState::Error);
+    assert_eq!(region_state(&failed), RegionState::Error);
     assert_eq!(region_errors(&failed).len(), 1);
     let mut off = region("af-south-1", None);
     off.opt_status = RegionOptStatus::Disabled;
-    assert_eq!(region_state(&off), DetectorState::NotEnabled);
+    assert_eq!(region_state(&off), RegionState::NotEnabled);
     assert!(region_errors(&off).is_empty());
     assert!(check(None, &[failed, off]).is_empty());
 }

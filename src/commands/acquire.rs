@@ -1,0 +1,260 @@
+//! Acquiring the data an audit reads: from AWS (one concurrent collection pass), from a
+//! snapshot file, or from CloudTrail log files. The only part of the commands that waits
+//! on the network or the disk for input.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::{Io, RunError};
+use crate::assess::changes::Gathered;
+use crate::assess::permissions::Input;
+use crate::aws::{self, ConnectOptions};
+use crate::cli::GlobalArgs;
+use crate::cloudtrail::{LogReadOptions, read_logs};
+use crate::iam;
+use crate::model::time::Timestamp;
+use crate::model::{RegionList, RegionSource, Snapshot};
+use crate::progress::Progress;
+use crate::report::inventory::ChangesSummary;
+use crate::scope;
+
+/// A multi-threaded runtime for the AWS calls (the audit itself is synchronous).
+pub fn runtime() -> Result<tokio::runtime::Runtime, RunError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| RunError::Setup(format!("cannot start the async runtime: {e}")))
+}
+
+/// Reads a snapshot file written by `gdaudit collect`.
+pub fn load_snapshot(path: &Path) -> Result<Snapshot, RunError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| RunError::Usage(format!("cannot read snapshot {}: {e}", path.display())))?;
+    let snapshot: Snapshot = serde_json::from_slice(&bytes).map_err(|e| {
+        RunError::Usage(format!(
+            "snapshot {} is not a gdaudit snapshot: {e}",
+            path.display()
+        ))
+    })?;
+    if snapshot.snapshot_version > crate::model::SNAPSHOT_VERSION {
+        return Err(RunError::Usage(format!(
+            "snapshot {} has version {}; this gdaudit reads up to version {}",
+            path.display(),
+            snapshot.snapshot_version,
+            crate::model::SNAPSHOT_VERSION
+        )));
+    }
+    Ok(snapshot)
+}
+
+/// What a live collection should gather.
+#[derive(Debug, Clone, Default)]
+pub struct Needs {
+    pub detectors: bool,
+    /// GuardDuty events from CloudTrail LookupEvents, in this window.
+    pub changes: Option<aws::cloudtrail::LookupOptions>,
+    /// The IAM account export.
+    pub iam: bool,
+    /// Draw progress on stderr while collecting.
+    pub progress: bool,
+}
+
+/// Collects a snapshot from AWS for the regions in scope.
+pub fn collect_live(
+    global: &GlobalArgs,
+    needs: Needs,
+    io: &mut Io<'_>,
+) -> Result<Snapshot, RunError> {
+    let rt = runtime()?;
+    rt.block_on(async {
+        let opts = ConnectOptions {
+            profile: global.profile.clone(),
+            home_region: global.region.clone(),
+            timeout: Duration::from_secs(global.timeout),
+        };
+        let config = aws::connect(&opts).await.map_err(|e| RunError::Setup(e.to_string()))?;
+        let (account, region_list) =
+            tokio::join!(aws::sts::caller_account(&config), aws::regions::list_regions(&config));
+        if let Some(error) = &account.error {
+            io.note(&format!("could not learn the account id: {error}"));
+        }
+        if let Some(error) = &region_list.error {
+            if global.regions.is_empty() {
+                io.note(&format!(
+                    "could not list the account's regions ({error}); auditing the {} regions gdaudit knows of \
+                     (opt-in regions count as not enabled where AWS rejects the call) — use --regions to choose",
+                    region_list.regions.len()
+                ));
+            }
+        }
+        let in_scope = scope::select(&region_list, &global.regions, &global.exclude_regions)?;
+        let mut snapshot = Snapshot {
+            snapshot_version: crate::model::SNAPSHOT_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+            collected_at: Timestamp::now().to_string(),
+            account,
+            regions: Some(RegionList {
+                source: if global.regions.is_empty() || global.regions.iter().any(|r| r == "all") {
+                    region_list.source
+                } else {
+                    RegionSource::CommandLine
+                },
+                regions: in_scope.clone(),
+                error: region_list.error.clone(),
+            }),
+            detectors: None,
+            changes: None,
+            iam: None,
+        };
+        let concurrency = usize::from(global.concurrency);
+        let mut progress = Progress::new(needs.progress);
+        let regions_tick = progress.counter("regions");
+        let mut needs = needs;
+        if let Some(opts) = &mut needs.changes {
+            opts.pages = progress.counter("CloudTrail pages");
+        }
+        let names: Vec<String> = in_scope.iter().filter(|r| r.opt_status.is_enabled()).map(|r| r.name.clone()).collect();
+        let detectors = async {
+            if needs.detectors {
+                Some(aws::guardduty::collect_regions(&config, &in_scope, concurrency, &regions_tick).await)
+            } else {
+                None
+            }
+        };
+        let changes = async {
+            match &needs.changes {
+                Some(opts) => Some(crate::model::changes::ChangesData {
+                    since: opts.since,
+                    until: opts.until,
+                    include_read_only: opts.include_read_only,
+                    regions: aws::cloudtrail::lookup_regions(&config, &names, concurrency, opts).await,
+                }),
+                None => None,
+            }
+        };
+        let iam = async {
+            if needs.iam {
+                let (authorization_details, error) = aws::iam::authorization_details(&config).await;
+                Some(crate::model::IamData { authorization_details, error })
+            } else {
+                None
+            }
+        };
+        // The audits share one collection pass and run at the same time.
+        let (detectors, changes, iam) = tokio::join!(detectors, changes, iam);
+        snapshot.detectors = detectors;
+        snapshot.changes = changes;
+        snapshot.iam = iam;
+        progress.finish();
+        Ok(snapshot)
+    })
+}
+
+/// Gets the data for a command: from `--snapshot` (no AWS call) or from AWS.
+pub fn acquire(global: &GlobalArgs, needs: Needs, io: &mut Io<'_>) -> Result<Snapshot, RunError> {
+    let Some(path) = &global.snapshot else {
+        return collect_live(global, needs, io);
+    };
+    let mut snapshot = load_snapshot(path)?;
+    // Scope a snapshot like a live run, against the regions it holds.
+    if let Some(list) = &snapshot.regions {
+        let as_api = RegionList {
+            source: RegionSource::AccountApi,
+            ..list.clone()
+        };
+        let in_scope = scope::select(&as_api, &global.regions, &global.exclude_regions)?;
+        if let Some(detectors) = &mut snapshot.detectors {
+            detectors.retain(|d| in_scope.iter().any(|r| r.name == d.region));
+        }
+        if let Some(changes) = &mut snapshot.changes {
+            changes
+                .regions
+                .retain(|d| in_scope.iter().any(|r| r.name == d.region));
+        }
+    }
+    if needs.detectors && snapshot.detectors.is_none() {
+        return Err(RunError::Usage(format!(
+            "snapshot {} holds no detector data: collect it with `gdaudit collect`",
+            path.display()
+        )));
+    }
+    if needs.iam && snapshot.iam.is_none() {
+        return Err(RunError::Usage(format!(
+            "snapshot {} holds no IAM data: collect it with `gdaudit collect`",
+            path.display()
+        )));
+    }
+    if needs.changes.is_some() && snapshot.changes.is_none() {
+        return Err(RunError::Usage(format!(
+            "snapshot {} holds no CloudTrail events: collect it with `gdaudit collect`",
+            path.display()
+        )));
+    }
+    Ok(snapshot)
+}
+
+/// The GuardDuty events of CloudTrail log files (`--logs`) in `[since, until]` (`until`
+/// `None`: to the files' end).
+pub fn from_logs(
+    paths: &[PathBuf],
+    since: Option<Timestamp>,
+    until: Option<Timestamp>,
+    now: Timestamp,
+    settings: &crate::assess::changes::Settings,
+    progress: crate::progress::Tick,
+) -> Gathered {
+    let options = LogReadOptions {
+        include_read_only: settings.include_read_only,
+        since,
+        until,
+        threads: 0,
+        keep_raw: settings.raw,
+        progress,
+    };
+    let read = read_logs(paths, &options);
+    let account = read
+        .events
+        .iter()
+        .find_map(|e| e.account().map(str::to_owned));
+    let mut incomplete: Vec<String> = read.problems.iter().map(ToString::to_string).collect();
+    // Nothing to read is not "no changes": a wrong path or an empty sync must not pass a gate.
+    if read.files_read == 0 {
+        let named: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        incomplete.push(format!(
+            "no CloudTrail log file found in {}",
+            named.join(", ")
+        ));
+    }
+    Gathered {
+        account,
+        regions: Vec::new(),
+        incomplete,
+        summary: ChangesSummary {
+            source: "logs",
+            since,
+            until: until.unwrap_or(now),
+            events_read: read.events.len(),
+            already_emitted: 0,
+            files_read: Some(read.files_read),
+            records_seen: Some(read.records_seen),
+        },
+        events: read.events,
+    }
+}
+
+/// The IAM data of `--authorization-details FILE`.
+pub fn iam_from_file(path: &Path) -> Result<Input, RunError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| RunError::Usage(format!("cannot read {}: {e}", path.display())))?;
+    let read = iam::read_export(&bytes);
+    Ok(Input {
+        details: read.details,
+        account: None,
+        source: "file",
+        incomplete: read
+            .problems
+            .iter()
+            .map(|p| format!("{}: {p}", path.display()))
+            .collect(),
+    })
+}

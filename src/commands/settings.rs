@@ -1,0 +1,229 @@
+//! Settings, resolved once: the command line's flags over the configuration file over
+//! gdaudit's defaults. Every default the commands use is here.
+
+use std::path::PathBuf;
+
+use super::{Io, RunError};
+use crate::cli::{GlobalArgs, IamArgs, WindowArgs};
+use crate::config::Config;
+use crate::iam::{self, EvalOptions};
+use crate::model::time::{Timestamp, parse_duration, parse_when};
+use crate::report::{self, FailOn, Format, Outcome, RenderOptions, Report, Section};
+
+pub use crate::config::defaults::{AUDIT_WINDOW, CHANGES_WINDOW, STATE_OVERLAP};
+
+/// What every command runs with: the global options with the configuration file merged
+/// in (flags win), and the file itself for what only it can say (suppressions).
+pub struct Ctx {
+    pub global: GlobalArgs,
+    pub config: Config,
+    pub fail_on: FailOn,
+}
+
+/// A resolved CloudTrail window. `since` is `None` only for log files read without a start.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub since: Option<Timestamp>,
+    pub until: Timestamp,
+    /// Whether `--since` or `--until` was given (or the file's `changes.since`).
+    pub explicit: bool,
+    /// Whether `--until` was given.
+    pub until_given: bool,
+}
+
+/// Where the IAM data comes from and how it is judged.
+pub struct IamSettings {
+    pub authorization_details: Option<PathBuf>,
+    pub eval: EvalOptions,
+}
+
+impl Ctx {
+    /// Reads the configuration file and merges it under the command line's global options.
+    pub fn new(mut global: GlobalArgs) -> Result<Ctx, RunError> {
+        let config = if global.no_config {
+            Config::default()
+        } else {
+            Config::discover(global.config.as_deref())
+                .map_err(|e| RunError::Usage(e.to_string()))?
+        };
+        let fail_on = global
+            .fail_on
+            .map(FailOn::from)
+            .or(config.fail_on)
+            .unwrap_or(crate::config::defaults::FAIL_ON);
+        if global.regions.is_empty() {
+            global.regions = config.regions.clone();
+        }
+        if global.exclude_regions.is_empty() {
+            global.exclude_regions = config.exclude_regions.clone();
+        }
+        Ok(Ctx {
+            global,
+            config,
+            fail_on,
+        })
+    }
+
+    /// The IAM settings: the flags, else the file's `privileged` and `scp`; SCP files read.
+    pub fn iam(&self, args: &IamArgs) -> Result<IamSettings, RunError> {
+        let privileged = if args.privileged.is_empty() {
+            self.config.privileged.clone()
+        } else {
+            args.privileged.clone()
+        };
+        let scp_files = if args.scp.is_empty() {
+            self.config.scp.clone()
+        } else {
+            args.scp.clone()
+        };
+        let mut scps = Vec::new();
+        for path in &scp_files {
+            let bytes = std::fs::read(path).map_err(|e| {
+                RunError::Usage(format!("cannot read --scp {}: {e}", path.display()))
+            })?;
+            let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+                RunError::Usage(format!("--scp {} is not JSON: {e}", path.display()))
+            })?;
+            let levels = iam::scp_levels_from_json(&value)
+                .map_err(|e| RunError::Usage(format!("--scp {}: {e}", path.display())))?;
+            scps.extend(levels);
+        }
+        if privileged.iter().any(|glob| glob.trim().is_empty()) {
+            return Err(RunError::Usage(
+                "--privileged needs a non-empty ARN glob".into(),
+            ));
+        }
+        Ok(IamSettings {
+            authorization_details: args.authorization_details.clone(),
+            eval: EvalOptions {
+                privileged_globs: privileged,
+                scps,
+                progress: crate::progress::Tick::default(),
+            },
+        })
+    }
+
+    /// The window options with the file's `changes.since` where `--since` is not given.
+    pub fn window_args(&self, args: &WindowArgs) -> WindowArgs {
+        let mut args = args.clone();
+        if args.since.is_none() {
+            args.since = self.config.changes_since.clone();
+        }
+        args
+    }
+
+    /// Resolves `--since`/`--until` (and the file's `changes.since`) at `now`; without a
+    /// start, `default_back` (a duration) back from `now`, or no start at all.
+    pub fn window(
+        &self,
+        args: &WindowArgs,
+        default_back: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Window, RunError> {
+        let args = self.window_args(args);
+        let explicit = args.since.is_some() || args.until.is_some();
+        let since = match args.since.as_deref().or(default_back) {
+            Some(text) => {
+                Some(parse_when(text, now).map_err(|e| RunError::Usage(format!("--since: {e}")))?)
+            }
+            None => None,
+        };
+        let until = match &args.until {
+            Some(text) => {
+                parse_when(text, now).map_err(|e| RunError::Usage(format!("--until: {e}")))?
+            }
+            None => now,
+        };
+        if since.is_some_and(|s| s > until) {
+            return Err(RunError::Usage("--since is after --until".into()));
+        }
+        Ok(Window {
+            since,
+            until,
+            explicit,
+            until_given: args.until.is_some(),
+        })
+    }
+
+    /// Marks the findings a configured suppression matches, and says which suppressions have
+    /// expired (stderr, and the section's `expired_suppressions`).
+    pub fn suppress(&self, section: &mut Section, io: &mut Io<'_>) {
+        let today = crate::config::today();
+        for s in crate::config::apply_suppressions(
+            &self.config.suppressions,
+            &mut section.findings,
+            &today,
+        ) {
+            let file = self
+                .config
+                .path
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            let text = format!(
+                "{file}:{}: the suppression of {} (\"{}\") expired on {}: it no longer applies",
+                s.line,
+                s.check,
+                s.reason,
+                s.expires.as_deref().unwrap_or("?")
+            );
+            io.note(&text);
+            section.expired_suppressions.push(text);
+        }
+    }
+
+    /// Applies suppressions to every section, renders, and returns the exit status.
+    pub fn emit(
+        &self,
+        mut report: Report,
+        format: Format,
+        io: &mut Io<'_>,
+    ) -> Result<Outcome, RunError> {
+        for section in &mut report.sections {
+            self.suppress(section, io);
+        }
+        self.render(&report, format, io)
+    }
+
+    /// Says what is incomplete on stderr (machine formats; the table shows it itself),
+    /// renders, and returns the exit status.
+    pub fn render(
+        &self,
+        report: &Report,
+        format: Format,
+        io: &mut Io<'_>,
+    ) -> Result<Outcome, RunError> {
+        if format != Format::Table {
+            for reason in report.incomplete() {
+                io.note(&format!("incomplete: {reason}"));
+            }
+        }
+        report::render(
+            report,
+            RenderOptions {
+                format,
+                color: io.color,
+            },
+            io.stdout,
+        )?;
+        io.stdout.flush()?;
+        Ok(report.outcome(self.fail_on))
+    }
+}
+
+/// Parses `--state-overlap`.
+pub fn state_overlap(text: &str) -> Result<i64, RunError> {
+    parse_duration(text)
+        .ok_or_else(|| RunError::Usage(format!("--state-overlap: `{text}` is not a duration")))
+}
+
+/// A report of `sections` generated now.
+pub fn report(command: &'static str, sections: Vec<Section>) -> Report {
+    let account = sections.iter().find_map(|s| s.account.clone());
+    Report {
+        command,
+        account,
+        generated_at: Timestamp::now().to_string(),
+        sections,
+    }
+}

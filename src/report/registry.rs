@@ -1,0 +1,243 @@
+//! The registry: every check gdaudit has, with its stable id, default severity, title and
+//! remediation. A check is an enum variant, so a finding can only name a registered check,
+//! and adding one makes the compiler ask for its entry here.
+
+use serde::Serialize;
+
+use super::finding::Severity;
+
+/// What a check is, for the docs, SARIF rules and the `--fail-on` threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckInfo {
+    /// Stable kebab-case id; also the anchor of its section in docs/checks.md.
+    pub id: &'static str,
+    /// The severity its findings have, or for a check whose findings carry their own
+    /// (`guardduty-config-change`, `non-privileged-write-access`), the highest they reach.
+    pub severity: Severity,
+    pub title: &'static str,
+    pub remediation: &'static str,
+}
+
+impl CheckInfo {
+    /// Link to the check's section in the documentation.
+    pub fn docs_url(&self) -> String {
+        format!("{}#{}", DOCS_CHECKS_URL, self.id)
+    }
+}
+
+/// Where docs/checks.md is published.
+pub const DOCS_CHECKS_URL: &str = "docs/checks.md";
+
+/// A registered check. Serialized as its kebab-case id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CheckId {
+    DetectorMissing,
+    DetectorSuspended,
+    S3ProtectionOff,
+    EksAuditLogsOff,
+    EksRuntimeMonitoringOff,
+    RuntimeMonitoringOff,
+    EcsRuntimeMonitoringOff,
+    Ec2RuntimeMonitoringOff,
+    MalwareProtectionOff,
+    RdsProtectionOff,
+    LambdaProtectionOff,
+    NotCentrallyManaged,
+    MemberNotEnabled,
+    FindingFrequencySixHours,
+    GuardDutyConfigChange,
+    NonPrivilegedWriteAccess,
+}
+
+impl CheckId {
+    /// Every check, in the order the docs list them.
+    pub const ALL: &[CheckId] = &[
+        CheckId::DetectorMissing,
+        CheckId::DetectorSuspended,
+        CheckId::S3ProtectionOff,
+        CheckId::EksAuditLogsOff,
+        CheckId::EksRuntimeMonitoringOff,
+        CheckId::RuntimeMonitoringOff,
+        CheckId::EcsRuntimeMonitoringOff,
+        CheckId::Ec2RuntimeMonitoringOff,
+        CheckId::MalwareProtectionOff,
+        CheckId::RdsProtectionOff,
+        CheckId::LambdaProtectionOff,
+        CheckId::NotCentrallyManaged,
+        CheckId::MemberNotEnabled,
+        CheckId::FindingFrequencySixHours,
+        CheckId::GuardDutyConfigChange,
+        CheckId::NonPrivilegedWriteAccess,
+    ];
+
+    /// The check's id, severity, title and remediation.
+    pub fn info(self) -> &'static CheckInfo {
+        match self {
+            CheckId::DetectorMissing => &CheckInfo {
+                id: "detector-missing",
+                severity: Severity::High,
+                title: "No GuardDuty detector in an enabled region",
+                remediation: "Create and enable a detector in the region: `aws guardduty create-detector --enable --region REGION` \
+                  (or enable GuardDuty for the organization from the delegated administrator).",
+            },
+            CheckId::DetectorSuspended => &CheckInfo {
+                id: "detector-suspended",
+                severity: Severity::High,
+                title: "GuardDuty detector is suspended",
+                remediation: "Re-enable it: `aws guardduty update-detector --detector-id ID --enable --region REGION`.",
+            },
+            CheckId::S3ProtectionOff => &CheckInfo {
+                id: "s3-protection-off",
+                severity: Severity::High,
+                title: "S3 Protection is off",
+                remediation: "`aws guardduty update-detector --detector-id ID --features '[{\"Name\":\"S3_DATA_EVENTS\",\"Status\":\"ENABLED\"}]'` \
+                  (Security Hub GuardDuty.10).",
+            },
+            CheckId::EksAuditLogsOff => &CheckInfo {
+                id: "eks-audit-logs-off",
+                severity: Severity::High,
+                title: "EKS Audit Log Monitoring is off",
+                remediation: "`aws guardduty update-detector --detector-id ID --features '[{\"Name\":\"EKS_AUDIT_LOGS\",\"Status\":\"ENABLED\"}]'` \
+                  (Security Hub GuardDuty.5).",
+            },
+            CheckId::EksRuntimeMonitoringOff => &CheckInfo {
+                id: "eks-runtime-monitoring-off",
+                severity: Severity::High,
+                title: "EKS Runtime Monitoring with automated agent management is off",
+                remediation: "Enable Runtime Monitoring with EKS add-on management: `aws guardduty update-detector --detector-id ID --features \
+                  '[{\"Name\":\"RUNTIME_MONITORING\",\"Status\":\"ENABLED\",\"AdditionalConfiguration\":[{\"Name\":\"EKS_ADDON_MANAGEMENT\",\"Status\":\"ENABLED\"}]}]'` \
+                  (Security Hub GuardDuty.7).",
+            },
+            CheckId::RuntimeMonitoringOff => &CheckInfo {
+                id: "runtime-monitoring-off",
+                severity: Severity::High,
+                title: "Runtime Monitoring is off",
+                remediation: "`aws guardduty update-detector --detector-id ID --features '[{\"Name\":\"RUNTIME_MONITORING\",\"Status\":\"ENABLED\"}]'` \
+                  (Security Hub GuardDuty.11).",
+            },
+            CheckId::EcsRuntimeMonitoringOff => &CheckInfo {
+                id: "ecs-runtime-monitoring-off",
+                severity: Severity::Medium,
+                title: "ECS (Fargate) Runtime Monitoring agent management is off",
+                remediation: "Enable ECS_FARGATE_AGENT_MANAGEMENT under RUNTIME_MONITORING with `aws guardduty update-detector` \
+                  (Security Hub GuardDuty.12).",
+            },
+            CheckId::Ec2RuntimeMonitoringOff => &CheckInfo {
+                id: "ec2-runtime-monitoring-off",
+                severity: Severity::Medium,
+                title: "EC2 Runtime Monitoring agent management is off",
+                remediation: "Enable EC2_AGENT_MANAGEMENT under RUNTIME_MONITORING with `aws guardduty update-detector` \
+                  (Security Hub GuardDuty.13).",
+            },
+            CheckId::MalwareProtectionOff => &CheckInfo {
+                id: "malware-protection-off",
+                severity: Severity::High,
+                title: "Malware Protection for EC2 is off",
+                remediation: "`aws guardduty update-detector --detector-id ID --features '[{\"Name\":\"EBS_MALWARE_PROTECTION\",\"Status\":\"ENABLED\"}]'` \
+                  (Security Hub GuardDuty.8).",
+            },
+            CheckId::RdsProtectionOff => &CheckInfo {
+                id: "rds-protection-off",
+                severity: Severity::High,
+                title: "RDS Protection is off",
+                remediation: "`aws guardduty update-detector --detector-id ID --features '[{\"Name\":\"RDS_LOGIN_EVENTS\",\"Status\":\"ENABLED\"}]'` \
+                  (Security Hub GuardDuty.9).",
+            },
+            CheckId::LambdaProtectionOff => &CheckInfo {
+                id: "lambda-protection-off",
+                severity: Severity::High,
+                title: "Lambda Protection is off",
+                remediation: "`aws guardduty update-detector --detector-id ID --features '[{\"Name\":\"LAMBDA_NETWORK_LOGS\",\"Status\":\"ENABLED\"}]'` \
+                  (Security Hub GuardDuty.6).",
+            },
+            CheckId::NotCentrallyManaged => &CheckInfo {
+                id: "not-centrally-managed",
+                severity: Severity::Low,
+                title: "GuardDuty is not centrally managed (no administrator account and no members)",
+                remediation: "Designate a delegated GuardDuty administrator for the organization \
+                  (`aws guardduty enable-organization-admin-account --admin-account-id ID`) and add this account as a member.",
+            },
+            CheckId::MemberNotEnabled => &CheckInfo {
+                id: "member-not-enabled",
+                severity: Severity::Medium,
+                title: "A member account's relationship is not Enabled",
+                remediation: "From the administrator, re-invite or re-associate the member (`aws guardduty create-members` / \
+                  `start-monitoring-members`), or enable auto-enable for organization members.",
+            },
+            CheckId::FindingFrequencySixHours => &CheckInfo {
+                id: "finding-frequency-six-hours",
+                severity: Severity::Info,
+                title: "Updated findings are published only every six hours",
+                remediation: "`aws guardduty update-detector --detector-id ID --finding-publishing-frequency FIFTEEN_MINUTES`.",
+            },
+            CheckId::GuardDutyConfigChange => &CheckInfo {
+                id: "guardduty-config-change",
+                severity: Severity::Critical,
+                title: "GuardDuty configuration changed",
+                remediation: "Confirm the change was approved (ticket, pipeline run, the actor's other activity). If it was not: \
+                  revert it, revoke the actor's credentials, and deny the action with an SCP outside a break-glass role.",
+            },
+            CheckId::NonPrivilegedWriteAccess => &CheckInfo {
+                id: "non-privileged-write-access",
+                severity: Severity::High,
+                title: "A non-privileged user or role can change GuardDuty",
+                remediation: "Remove the GuardDuty write actions from the policies listed in `granted_by` (or deny them, \
+                  or cap them with a permissions boundary), keeping them only for the security team's roles; \
+                  if this principal is meant to manage GuardDuty, pass its ARN with `--privileged`. \
+                  `gdaudit permissions explain PRINCIPAL` shows every statement involved.",
+            },
+        }
+    }
+
+    /// The stable kebab-case id.
+    pub fn as_str(self) -> &'static str {
+        self.info().id
+    }
+
+    /// Looks a check up by its id.
+    pub fn from_id(id: &str) -> Option<CheckId> {
+        CheckId::ALL.iter().copied().find(|c| c.as_str() == id)
+    }
+}
+
+impl std::fmt::Display for CheckId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for CheckId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn check_ids_are_unique_kebab_case_and_documented() {
+        let docs = include_str!("../../docs/checks.md");
+        let mut seen = HashSet::new();
+        for check in CheckId::ALL {
+            let info = check.info();
+            assert!(seen.insert(info.id), "duplicate check id {}", info.id);
+            assert!(
+                info.id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{} is not kebab-case",
+                info.id
+            );
+            assert!(
+                docs.contains(&format!("## `{}`", info.id)),
+                "docs/checks.md has no section for {}",
+                info.id
+            );
+            assert!(!info.remediation.is_empty());
+            assert_eq!(CheckId::from_id(info.id), Some(*check));
+        }
+    }
+}
