@@ -80,7 +80,7 @@ _gdaudit() {
 
     case "${cmd}" in
         gdaudit)
-            opts="-q -v -h -V --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --no-color --help --version detectors audit changes permissions collect completions help"
+            opts="-q -v -h -V --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version detectors audit changes permissions collect completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -122,6 +122,10 @@ _gdaudit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --width)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -130,18 +134,18 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__audit)
-            opts="-o -q -v -h -V --output --since --until --include-read-only --raw --authorization-details --privileged --scp --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --no-color --help --version"
+            opts="-o -q -v -h -V --output --since --until --include-read-only --raw --authorization-details --privileged --scp --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf markdown html" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf markdown html" -- "${cur}"))
                     return 0
                     ;;
                 --since)
@@ -200,6 +204,10 @@ _gdaudit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --width)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -208,18 +216,18 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__changes)
-            opts="-o -q -v -h -V --output --since --until --include-read-only --raw --logs --event --actor --state --state-overlap --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --no-color --help --version"
+            opts="-o -q -v -h -V --output --since --until --include-read-only --raw --logs --event --actor --state --state-overlap --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf markdown html" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf markdown html" -- "${cur}"))
                     return 0
                     ;;
                 --since)
@@ -286,6 +294,10 @@ _gdaudit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --width)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -294,7 +306,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__collect)
-            opts="-o -q -v -h -V --output --since --until --include-read-only --raw --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --no-color --help --version"
+            opts="-o -q -v -h -V --output --since --until --include-read-only --raw --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -352,6 +364,10 @@ _gdaudit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --width)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -360,7 +376,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__completions)
-            opts="-q -v -h -V --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --no-color --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -399,6 +415,10 @@ _gdaudit() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --width)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -410,18 +430,18 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__detectors)
-            opts="-o -q -v -h -V --output --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --no-color --help --version"
+            opts="-o -q -v -h -V --output --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf markdown html" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf markdown html" -- "${cur}"))
                     return 0
                     ;;
                 --profile)
@@ -457,6 +477,10 @@ _gdaudit() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --width)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -594,18 +618,18 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__permissions)
-            opts="-o -q -v -h -V --output --authorization-details --privileged --scp --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --no-color --help --version explain help"
+            opts="-o -q -v -h -V --output --authorization-details --privileged --scp --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf markdown html" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf markdown html" -- "${cur}"))
                     return 0
                     ;;
                 --authorization-details)
@@ -656,6 +680,10 @@ _gdaudit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --width)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -664,7 +692,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__permissions__subcmd__explain)
-            opts="-q -v -h -V --authorization-details --privileged --scp --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --no-color --help --version"
+            opts="-q -v -h -V --authorization-details --privileged --scp --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -715,6 +743,10 @@ _gdaudit() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --width)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

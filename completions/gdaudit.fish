@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_gdaudit_global_optspecs
-    string join \n profile= region= regions= exclude-regions= fail-on= config= no-config concurrency= snapshot= timeout= q/quiet v/verbose no-color h/help V/version
+    string join \n profile= region= regions= exclude-regions= fail-on= config= no-config concurrency= snapshot= timeout= q/quiet v/verbose wide width= no-color h/help V/version
 end
 
 function __fish_gdaudit_needs_command
@@ -38,9 +38,11 @@ complete -c gdaudit -n "__fish_gdaudit_needs_command" -l config -d 'Read this co
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -l concurrency -d 'How many regions to query at once' -r
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
+complete -c gdaudit -n "__fish_gdaudit_needs_command" -l width -d 'Fit tables to this many columns' -r
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'
+complete -c gdaudit -n "__fish_gdaudit_needs_command" -l wide -d 'Tables as wide as their content: every column, nothing cut (default: fit the terminal, or 100 columns when stdout is not a terminal)'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_needs_command" -s V -l version -d 'Print version'
@@ -56,7 +58,9 @@ json\t'One JSON document (schema_version 1)'
 jsonl\t'One finding per line, for piping into a ticket system'
 sarif\t'SARIF 2.1.0, for GitHub code scanning and other SARIF viewers'
 csv\t'One finding per row (RFC 4180), with spreadsheet formulas neutralised'
-ocsf\t'OCSF 1.5.0 events (Compliance and Detection Findings), for Security Lake and SIEMs'"
+ocsf\t'OCSF 1.5.0 events (Compliance and Detection Findings), for Security Lake and SIEMs'
+markdown\t'A GitHub-flavoured Markdown summary (CI job summaries, pull-request comments)'
+html\t'One self-contained HTML page to open or share'"
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l profile -d 'AWS profile to use (from the shared config and credentials files)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r
@@ -71,9 +75,11 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l config -d 
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l concurrency -d 'How many regions to query at once' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l width -d 'Fit tables to this many columns' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l wide -d 'Tables as wide as their content: every column, nothing cut (default: fit the terminal, or 100 columns when stdout is not a terminal)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -s V -l version -d 'Print version'
@@ -82,7 +88,9 @@ json\t'One JSON document (schema_version 1)'
 jsonl\t'One finding per line, for piping into a ticket system'
 sarif\t'SARIF 2.1.0, for GitHub code scanning and other SARIF viewers'
 csv\t'One finding per row (RFC 4180), with spreadsheet formulas neutralised'
-ocsf\t'OCSF 1.5.0 events (Compliance and Detection Findings), for Security Lake and SIEMs'"
+ocsf\t'OCSF 1.5.0 events (Compliance and Detection Findings), for Security Lake and SIEMs'
+markdown\t'A GitHub-flavoured Markdown summary (CI job summaries, pull-request comments)'
+html\t'One self-contained HTML page to open or share'"
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l since -d 'Start of the window: a duration back from now (`30m`, `24h`, `7d`, `2w`) or an RFC 3339 time. Default: 7 days for the CloudTrail API; every record for --logs' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l until -d 'End of the window (same forms as --since). Default: now' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l authorization-details -d 'Read the account\'s IAM data from this file: the JSON `aws iam get-account-authorization-details` prints, or the raw API form, one page or several' -r -F
@@ -102,11 +110,13 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l config -d 'Rea
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l concurrency -d 'How many regions to query at once' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l width -d 'Fit tables to this many columns' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l include-read-only -d 'Also list GuardDuty calls that only read (severity info)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l raw -d 'Keep each whole CloudTrail record (in JSON output: `details.raw`)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l wide -d 'Tables as wide as their content: every column, nothing cut (default: fit the terminal, or 100 columns when stdout is not a terminal)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -s V -l version -d 'Print version'
@@ -115,7 +125,9 @@ json\t'One JSON document (schema_version 1)'
 jsonl\t'One finding per line, for piping into a ticket system'
 sarif\t'SARIF 2.1.0, for GitHub code scanning and other SARIF viewers'
 csv\t'One finding per row (RFC 4180), with spreadsheet formulas neutralised'
-ocsf\t'OCSF 1.5.0 events (Compliance and Detection Findings), for Security Lake and SIEMs'"
+ocsf\t'OCSF 1.5.0 events (Compliance and Detection Findings), for Security Lake and SIEMs'
+markdown\t'A GitHub-flavoured Markdown summary (CI job summaries, pull-request comments)'
+html\t'One self-contained HTML page to open or share'"
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l since -d 'Start of the window: a duration back from now (`30m`, `24h`, `7d`, `2w`) or an RFC 3339 time. Default: 7 days for the CloudTrail API; every record for --logs' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l until -d 'End of the window (same forms as --since). Default: now' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l logs -d 'Read CloudTrail log files (.json, .json.gz, or directory trees as delivered to S3) instead of calling the CloudTrail API' -r -F
@@ -137,11 +149,13 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l config -d 'R
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l concurrency -d 'How many regions to query at once' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l width -d 'Fit tables to this many columns' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l include-read-only -d 'Also list GuardDuty calls that only read (severity info)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l raw -d 'Keep each whole CloudTrail record (in JSON output: `details.raw`)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l wide -d 'Tables as wide as their content: every column, nothing cut (default: fit the terminal, or 100 columns when stdout is not a terminal)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -s V -l version -d 'Print version'
@@ -150,7 +164,9 @@ json\t'One JSON document (schema_version 1)'
 jsonl\t'One finding per line, for piping into a ticket system'
 sarif\t'SARIF 2.1.0, for GitHub code scanning and other SARIF viewers'
 csv\t'One finding per row (RFC 4180), with spreadsheet formulas neutralised'
-ocsf\t'OCSF 1.5.0 events (Compliance and Detection Findings), for Security Lake and SIEMs'"
+ocsf\t'OCSF 1.5.0 events (Compliance and Detection Findings), for Security Lake and SIEMs'
+markdown\t'A GitHub-flavoured Markdown summary (CI job summaries, pull-request comments)'
+html\t'One self-contained HTML page to open or share'"
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l authorization-details -d 'Read the account\'s IAM data from this file: the JSON `aws iam get-account-authorization-details` prints, or the raw API form, one page or several' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l privileged -d 'Principals allowed to change GuardDuty: an ARN glob (`*`, `?`), repeatable, e.g. `arn:aws:iam::*:role/security/*`. Administrators always count as privileged' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l scp -d 'Service control policies that must also allow an action: a policy document, a list of them (one level), or a list of lists (one per level, root first). Repeatable: each file adds its levels' -r -F
@@ -168,9 +184,11 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __f
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l concurrency -d 'How many regions to query at once' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l width -d 'Fit tables to this many columns' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l wide -d 'Tables as wide as their content: every column, nothing cut (default: fit the terminal, or 100 columns when stdout is not a terminal)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and not __fish_seen_subcommand_from explain help" -s V -l version -d 'Print version'
@@ -193,9 +211,11 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l concurrency -d 'How many regions to query at once' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l width -d 'Fit tables to this many columns' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l wide -d 'Tables as wide as their content: every column, nothing cut (default: fit the terminal, or 100 columns when stdout is not a terminal)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_seen_subcommand_from explain" -s V -l version -d 'Print version'
@@ -218,11 +238,13 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l config -d 'R
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l concurrency -d 'How many regions to query at once' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l width -d 'Fit tables to this many columns' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l include-read-only -d 'Also list GuardDuty calls that only read (severity info)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l raw -d 'Keep each whole CloudTrail record (in JSON output: `details.raw`)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l wide -d 'Tables as wide as their content: every column, nothing cut (default: fit the terminal, or 100 columns when stdout is not a terminal)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -s V -l version -d 'Print version'
@@ -240,9 +262,11 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l config -
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l concurrency -d 'How many regions to query at once' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l width -d 'Fit tables to this many columns' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l wide -d 'Tables as wide as their content: every column, nothing cut (default: fit the terminal, or 100 columns when stdout is not a terminal)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -l no-color -d 'Never colour the output (NO_COLOR in the environment does the same)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand completions" -s V -l version -d 'Print version'

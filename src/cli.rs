@@ -73,6 +73,16 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true)]
     pub verbose: bool,
 
+    /// Tables as wide as their content: every column, nothing cut (default: fit the terminal,
+    /// or 100 columns when stdout is not a terminal).
+    #[arg(long, global = true, conflicts_with = "width")]
+    pub wide: bool,
+
+    /// Fit tables to this many columns.
+    #[arg(long, global = true, value_name = "COLUMNS",
+          value_parser = clap::value_parser!(u16).range(40..=1000))]
+    pub width: Option<u16>,
+
     /// Never colour the output (NO_COLOR in the environment does the same).
     #[arg(long, global = true)]
     pub no_color: bool,
@@ -118,6 +128,10 @@ pub enum OutputFormat {
     Csv,
     /// OCSF 1.5.0 events (Compliance and Detection Findings), for Security Lake and SIEMs.
     Ocsf,
+    /// A GitHub-flavoured Markdown summary (CI job summaries, pull-request comments).
+    Markdown,
+    /// One self-contained HTML page to open or share.
+    Html,
 }
 
 impl From<OutputFormat> for report::Format {
@@ -129,6 +143,8 @@ impl From<OutputFormat> for report::Format {
             OutputFormat::Sarif => report::Format::Sarif,
             OutputFormat::Csv => report::Format::Csv,
             OutputFormat::Ocsf => report::Format::Ocsf,
+            OutputFormat::Markdown => report::Format::Markdown,
+            OutputFormat::Html => report::Format::Html,
         }
     }
 }

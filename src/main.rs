@@ -30,6 +30,7 @@ fn main() -> ExitCode {
     let mut err = std::io::stderr();
     let progress = !quiet && std::io::stderr().is_terminal();
     let stdout_is_terminal = std::io::stdout().is_terminal();
+    let width = commands::table_width(&cli.global);
     let mut io = Io {
         stdout: &mut out,
         stderr: &mut err,
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         quiet,
         progress,
         stdout_is_terminal,
+        width,
     };
     // A bug must not look like a pass: an internal error ends the run as incomplete (3).
     let result = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -260,8 +260,9 @@ fn escape_sequences_in_a_user_agent_print_harmlessly() {
     let mut evil = record("ev-x", "DeleteDetector", 5, json!({"detectorId": "d1"}));
     evil["userAgent"] = json!("aws-cli\u{1b}[2J\u{1b}]8;;http://evil\u{7}click\u{1b}[0m");
     write_log(dir.path(), "evil.json", &[evil]);
+    // The user agent is a --wide column.
     let out = gdaudit()
-        .args(["changes", "--logs"])
+        .args(["changes", "--wide", "--logs"])
         .arg(dir.path())
         .output()
         .unwrap();

@@ -2,6 +2,7 @@
 //! every region?
 
 use crate::checks::detectors::{self as checks};
+use crate::checks::plans::PLANS;
 use crate::model::RegionDetectors;
 use crate::report::inventory::{
     AdditionalOut, AdministratorOut, DetectorRow, FeatureOut, MemberOut,
@@ -48,6 +49,10 @@ fn row(
         .flatten()
         .find(|d| d.is_enabled())
         .or_else(|| region.detectors.iter().flatten().next());
+    let off = match (state, detector) {
+        (RegionState::Enabled, Some(d)) => checks::plans_off(d),
+        _ => Vec::new(),
+    };
     DetectorRow {
         region: region.region.clone(),
         state,
@@ -73,12 +78,12 @@ fn row(
                     .collect()
             })
             .unwrap_or_default(),
-        features_off: match (state, detector) {
-            (RegionState::Enabled, Some(d)) => {
-                checks::plans_off(d).into_iter().map(|(_, f)| f).collect()
-            }
-            _ => Vec::new(),
-        },
+        features_off: off.iter().map(|(_, f)| f.clone()).collect(),
+        plans_off: off
+            .iter()
+            .filter_map(|(check, _)| PLANS.iter().find(|p| p.check == *check))
+            .map(|p| p.words)
+            .collect(),
         administrator: region.administrator.as_ref().map(|a| AdministratorOut {
             account_id: a.account_id.clone(),
             relationship_status: a.relationship_status.clone(),

@@ -50,6 +50,8 @@ pub struct Io<'a> {
     pub progress: bool,
     /// Whether stdout is a terminal.
     pub stdout_is_terminal: bool,
+    /// The width tables fit (`None`: `--wide`).
+    pub width: Option<usize>,
 }
 
 impl Io<'_> {
@@ -73,6 +75,26 @@ pub fn use_color(global: &GlobalArgs) -> bool {
     !global.no_color
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stdout().is_terminal()
+}
+
+/// Tables are this wide when stdout is not a terminal (a pipe, a file, a CI log).
+pub const WIDTH_WHEN_NOT_A_TERMINAL: usize = 100;
+
+/// The width tables fit: `--wide` (unbounded), `--width N`, the terminal's, or 100.
+pub fn table_width(global: &GlobalArgs) -> Option<usize> {
+    if global.wide {
+        return None;
+    }
+    if let Some(width) = global.width {
+        return Some(usize::from(width));
+    }
+    let stdout = std::io::stdout();
+    if stdout.is_terminal() {
+        if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size_of(&stdout) {
+            return Some(usize::from(w).max(40));
+        }
+    }
+    Some(WIDTH_WHEN_NOT_A_TERMINAL)
 }
 
 /// Runs the parsed command line.

@@ -8,6 +8,7 @@ use crate::cli::{GlobalArgs, PermissionsArgs, PermissionsCommand};
 use crate::iam::{self, EvalOptions};
 use crate::model::iam::AuthorizationDetails;
 use crate::progress::Progress;
+use crate::report::layout::wrap_lines;
 use crate::report::sanitize::clean_lines;
 use crate::report::{Format, Outcome};
 
@@ -76,13 +77,17 @@ fn explain(
     let explanation = iam::explain(details, opts, principal, action)
         .map_err(|e| RunError::Usage(e.to_string()))?;
     match format {
-        Format::Table => write!(io.stdout, "{}", clean_lines(&explanation.to_string()))?,
+        Format::Table => write!(
+            io.stdout,
+            "{}",
+            wrap_lines(&clean_lines(&explanation.to_string()), io.width)
+        )?,
         Format::Json | Format::Jsonl => {
             serde_json::to_writer_pretty(&mut *io.stdout, &explanation)
                 .map_err(std::io::Error::from)?;
             writeln!(io.stdout)?;
         }
-        Format::Sarif | Format::Csv | Format::Ocsf => {
+        Format::Sarif | Format::Csv | Format::Ocsf | Format::Markdown | Format::Html => {
             return Err(RunError::Usage(
                 "`permissions explain` prints decisions, not findings: use -o table or -o json"
                     .to_owned(),

@@ -203,6 +203,8 @@ impl Ctx {
             RenderOptions {
                 format,
                 color: io.color,
+                width: io.width,
+                fail_on: self.fail_on,
             },
             io.stdout,
         )?;

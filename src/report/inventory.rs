@@ -21,6 +21,9 @@ pub struct DetectorRow {
     pub features: Vec<FeatureOut>,
     /// Protection plans that are off, by feature name.
     pub features_off: Vec<String>,
+    /// The same plans in the console's words, for people.
+    #[serde(skip)]
+    pub plans_off: Vec<&'static str>,
     pub administrator: Option<AdministratorOut>,
     /// `None` when not read.
     pub members: Option<Vec<MemberOut>>,

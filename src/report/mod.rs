@@ -3,8 +3,11 @@
 pub mod csv;
 pub mod details;
 pub mod finding;
+pub mod html;
 pub mod inventory;
 pub mod json;
+pub mod layout;
+pub mod markdown;
 pub mod ocsf;
 pub mod registry;
 pub mod sanitize;
@@ -79,6 +82,8 @@ pub enum Format {
     Sarif,
     Csv,
     Ocsf,
+    Markdown,
+    Html,
 }
 
 /// What was found in a region, in the user's words.
@@ -291,17 +296,30 @@ impl Report {
 pub struct RenderOptions {
     pub format: Format,
     pub color: bool,
+    /// The width tables fit (`None`: `--wide`, every column, nothing cut).
+    pub width: Option<usize>,
+    /// The threshold the verdict is judged at (the Markdown and HTML reports state it).
+    pub fail_on: FailOn,
 }
 
 /// Writes the report to `out` in the chosen format.
 pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std::io::Result<()> {
     match opts.format {
-        Format::Table => table::render(report, opts.color, out),
+        Format::Table => table::render(
+            report,
+            table::TableOptions {
+                color: opts.color,
+                width: opts.width,
+            },
+            out,
+        ),
         Format::Json => json::render(report, out),
         Format::Jsonl => json::render_lines(report, out),
         Format::Ocsf => ocsf::render(report, out),
         Format::Sarif => sarif::render(report, out),
         Format::Csv => csv::render(report, out),
+        Format::Markdown => markdown::render(report, opts.fail_on, out),
+        Format::Html => html::render(report, opts.fail_on, out),
     }
 }
 

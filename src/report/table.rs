@@ -1,269 +1,400 @@
-//! Tables for a person at a terminal. Every string that came from AWS or a log goes
-//! through [`clean`] first.
+//! Tables for a person at a terminal: every table fits the width it is drawn in (the
+//! terminal's, 100 columns when not a terminal, unbounded with `--wide`), with the most
+//! important columns kept, long sentences wrapped at word boundaries and identifiers cut
+//! with `…`. The machine formats keep every byte. Every string that came from AWS or a log
+//! goes through [`clean`] first; colour marks severity only and never changes the layout.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
-
-use super::details::{ChangeOutcome, Details};
-use super::finding::Severity;
-use super::inventory::{ChangesSummary, PermissionsSummary};
+use super::details::{ChangeOutcome, ConfigChange, Details};
+use super::finding::{Finding, Severity};
+use super::inventory::{ChangesSummary, DetectorRow, PermissionsSummary};
+use super::layout::{Cell, Column, Grid, cut};
 use super::sanitize::clean;
 use super::{Inventory, RegionState, Report, Section};
+use crate::iam::PrivilegeReason;
+use unicode_width::UnicodeWidthStr;
 
-fn new_table(color: bool) -> Table {
-    let mut table = Table::new();
-    table.load_preset(presets::UTF8_FULL_CONDENSED);
-    if color {
-        table.set_content_arrangement(ContentArrangement::Dynamic);
-    } else {
-        table.force_no_tty();
-    }
-    table
+/// How a table is drawn.
+#[derive(Debug, Clone, Copy)]
+pub struct TableOptions {
+    /// Colour severities (only on a terminal).
+    pub color: bool,
+    /// The width to fit, or `None` (`--wide`): every column, nothing cut.
+    pub width: Option<usize>,
 }
 
-fn severity_cell(severity: Severity, color: bool) -> Cell {
-    let cell = Cell::new(severity.as_str());
-    if !color {
-        return cell;
-    }
-    match severity {
-        Severity::Critical => cell.fg(Color::Magenta),
-        Severity::High => cell.fg(Color::Red),
-        Severity::Medium => cell.fg(Color::Yellow),
-        Severity::Low => cell.fg(Color::Cyan),
-        Severity::Info => cell,
-    }
-}
-
-fn state_cell(state: &str, color: bool) -> Cell {
-    // Colour follows the state; the text is the same with or without it.
-    let cell = Cell::new(clean(state));
-    if !color {
-        return cell;
-    }
-    match state {
-        "enabled" => cell.fg(Color::Green),
-        "suspended" | "no-detector" => cell.fg(Color::Red),
-        s if s.starts_with("could not") => cell.fg(Color::Yellow),
-        _ => cell,
-    }
-}
-
-pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn render(report: &Report, opts: TableOptions, out: &mut dyn Write) -> std::io::Result<()> {
     match report.sections.as_slice() {
-        [one] => render_section(one, color, out),
-        sections => render_audit(report, sections, color, out),
+        [one] => render_section(one, opts, out),
+        sections => render_audit(report, sections, opts, out),
     }
+}
+
+/// Writes `text` wrapped to the width at spaces, the first line after `first`, the others
+/// after `rest`. A word longer than a whole line is cut with `…`.
+fn para(
+    out: &mut dyn Write,
+    width: Option<usize>,
+    first: &str,
+    rest: &str,
+    text: &str,
+) -> std::io::Result<()> {
+    let Some(width) = width else {
+        return writeln!(out, "{first}{text}");
+    };
+    let room = |prefix: &str| width.saturating_sub(prefix.width()).max(10);
+    let mut prefix = first;
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let word = if word.width() > room(rest) {
+            cut(word, room(rest))
+        } else {
+            word.to_owned()
+        };
+        let needed = if line.is_empty() {
+            word.width()
+        } else {
+            line.width() + 1 + word.width()
+        };
+        if needed > room(prefix) && !line.is_empty() {
+            writeln!(out, "{prefix}{line}")?;
+            prefix = rest;
+            line.clear();
+        } else if needed > room(prefix) {
+            // The first word does not fit after a long first prefix: start below it.
+            writeln!(out, "{}", prefix.trim_end())?;
+            prefix = rest;
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    writeln!(out, "{prefix}{line}")
 }
 
 /// One audit's tables, summary and what it could not check.
-fn render_section(section: &Section, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
-    let report = section;
+fn render_section(
+    section: &Section,
+    opts: TableOptions,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     match &section.inventory {
-        Inventory::Changes(summary) => return render_changes(section, summary, color, out),
-        Inventory::Permissions(summary) => return render_permissions(section, summary, color, out),
-        Inventory::Detectors(rows) => {
-            let account = report.account.as_deref().map(clean);
-            writeln!(out, "Account {}", account.as_deref().unwrap_or("(unknown)"))?;
-            let mut table = new_table(color);
-            table.set_header([
-                "Region",
-                "State",
-                "Detector",
-                "Protection plans off",
-                "Administrator / members",
-            ]);
-            for row in rows {
-                let management = match (&row.administrator, &row.members) {
-                    (Some(admin), _) => format!(
-                        "member of {} ({})",
-                        admin.account_id, admin.relationship_status
-                    ),
-                    (None, Some(members)) if !members.is_empty() => {
-                        let enabled = members
-                            .iter()
-                            .filter(|m| m.relationship_status == "Enabled")
-                            .count();
-                        format!("administrator: {enabled}/{} members enabled", members.len())
-                    }
-                    (None, Some(_)) => "standalone".to_owned(),
-                    (None, None) => "-".to_owned(),
-                };
-                // The errors themselves are listed under INCOMPLETE below the tables.
-                let state = match row.errors.first() {
-                    Some(error) if row.state == RegionState::Error => {
-                        format!("could not check ({})", error.kind.as_str())
-                    }
-                    Some(_) => format!("{} (incomplete)", row.state.as_str()),
-                    None => row.state.as_str().to_owned(),
-                };
-                table.add_row(vec![
-                    Cell::new(clean(&row.region)),
-                    state_cell(&state, color),
-                    Cell::new(clean(row.detector_id.as_deref().unwrap_or("-"))),
-                    Cell::new(if row.features_off.is_empty() {
-                        "-".to_owned()
-                    } else {
-                        clean(&row.features_off.join(", ")).into_owned()
-                    }),
-                    Cell::new(clean(&management)),
-                ]);
-            }
-            writeln!(out, "{table}")?;
-        }
+        Inventory::Detectors(rows) => render_detectors(section, rows, opts, out),
+        Inventory::Changes(summary) => render_changes(section, summary, opts, out),
+        Inventory::Permissions(summary) => render_permissions(section, summary, opts, out),
     }
-
-    if report.active().next().is_none() {
-        writeln!(out, "\nNo findings.")?;
-    } else {
-        writeln!(out, "\nFindings")?;
-        let mut table = new_table(color);
-        table.set_header(["Severity", "Check", "Region", "Resource", "Finding"]);
-        for f in report.active() {
-            table.add_row(vec![
-                severity_cell(f.severity, color),
-                Cell::new(f.check.as_str()),
-                Cell::new(clean(f.region.as_deref().unwrap_or("global"))),
-                Cell::new(clean(&f.resource)),
-                Cell::new(clean(&f.title)),
-            ]);
-        }
-        writeln!(out, "{table}")?;
-        // One remediation per check, not per finding.
-        let mut fixes: BTreeMap<&str, &str> = BTreeMap::new();
-        for f in report.active() {
-            fixes.entry(f.check.as_str()).or_insert(&f.remediation);
-        }
-        writeln!(out, "\nHow to fix")?;
-        for (check, fix) in fixes {
-            writeln!(out, "  {check}: {}", clean(fix))?;
-        }
-    }
-
-    writeln!(
-        out,
-        "\nSummary: {} region{}, {}",
-        report.regions.len(),
-        if report.regions.len() == 1 { "" } else { "s" },
-        counted(report.active(), |s| report.count(s), "finding"),
-    )?;
-    write_incomplete(report, out)
 }
 
-/// A text cell for an optional value from AWS or a log (absent: `-`).
-fn text(value: Option<&str>) -> std::borrow::Cow<'_, str> {
-    value.map_or(std::borrow::Cow::Borrowed("-"), clean)
+/// The first 8 characters of an id in a fitted table (enough to tell detectors apart).
+fn short_id(id: &str, opts: TableOptions) -> String {
+    match opts.width {
+        Some(_) => id.chars().take(8).collect(),
+        None => id.to_owned(),
+    }
+}
+
+fn render_detectors(
+    section: &Section,
+    rows: &[DetectorRow],
+    opts: TableOptions,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let account = section.account.as_deref().map(clean);
+    writeln!(out, "Account {}", account.as_deref().unwrap_or("(unknown)"))?;
+    let mut grid = Grid::new(vec![
+        Column::cut("Region", 16, 0),
+        Column::cut("State", 32, 0),
+        Column::cut("Detector", 32, 3),
+        Column::wrap("Protection plans off", 0),
+        Column::wrap("Management", 2),
+    ]);
+    for row in rows {
+        let management = match (&row.administrator, &row.members) {
+            (Some(admin), _) => format!(
+                "member of {} ({})",
+                admin.account_id, admin.relationship_status
+            ),
+            (None, Some(members)) if !members.is_empty() => {
+                let enabled = members
+                    .iter()
+                    .filter(|m| m.relationship_status == "Enabled")
+                    .count();
+                format!("administrator, {enabled}/{} members enabled", members.len())
+            }
+            (None, Some(_)) => "standalone".to_owned(),
+            (None, None) => "-".to_owned(),
+        };
+        // The errors themselves are listed under INCOMPLETE below the tables.
+        let state = match row.errors.first() {
+            Some(error) if row.state == RegionState::Error => {
+                format!("could not check ({})", error.kind.as_str())
+            }
+            Some(_) => format!("{} (incomplete)", row.state.as_str()),
+            None => row.state.as_str().to_owned(),
+        };
+        grid.row(vec![
+            Cell::new(clean(&row.region)),
+            Cell::new(state),
+            Cell::new(clean(&short_id(
+                row.detector_id.as_deref().unwrap_or("-"),
+                opts,
+            ))),
+            Cell::new(match (row.plans_off.is_empty(), opts.width) {
+                (true, _) => "-".to_owned(),
+                (false, Some(_)) => row.plans_off.join(", "),
+                (false, None) => clean(&row.features_off.join(", ")).into_owned(),
+            }),
+            Cell::new(clean(&management)),
+        ]);
+    }
+    grid.render(opts.width, opts.color, out)?;
+    write_findings(section, opts, out)?;
+    writeln!(out)?;
+    para(
+        out,
+        opts.width,
+        "Summary: ",
+        "  ",
+        &format!(
+            "{} region{}, {}",
+            section.regions.len(),
+            if section.regions.len() == 1 { "" } else { "s" },
+            counted(section.active(), |s| section.count(s), "finding")
+        ),
+    )?;
+    write_incomplete(section, opts, out)
+}
+
+/// The findings of a detectors section, most severe first, then one remediation per check.
+fn write_findings(
+    section: &Section,
+    opts: TableOptions,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    if section.active().next().is_none() {
+        return writeln!(out, "\nNo findings.");
+    }
+    writeln!(out, "\nFindings")?;
+    let mut grid = Grid::new(vec![
+        Column::cut("Severity", 8, 0),
+        Column::cut("Check", 30, 3),
+        Column::cut("Region", 16, 1),
+        Column::cut("Resource", 40, 2),
+        Column::wrap("Finding", 0).or_below(),
+    ]);
+    for f in section.active() {
+        grid.row(vec![
+            Cell::severity(f.severity),
+            Cell::new(f.check.as_str()),
+            Cell::new(clean(f.region.as_deref().unwrap_or("global"))),
+            Cell::new(clean(&short_resource(f, opts))),
+            Cell::new(clean(&f.title)),
+        ]);
+    }
+    grid.render(opts.width, opts.color, out)?;
+    write_fixes(section.active(), opts, out)
+}
+
+/// A detector id is shortened like in the detectors table; other resources are kept.
+fn short_resource(f: &Finding, opts: TableOptions) -> String {
+    let is_detector_id =
+        f.resource.len() == 32 && f.resource.chars().all(|c| c.is_ascii_hexdigit());
+    if is_detector_id {
+        short_id(&f.resource, opts)
+    } else {
+        f.resource.clone()
+    }
+}
+
+/// "How to fix": one remediation per check, not per finding.
+fn write_fixes<'a>(
+    findings: impl Iterator<Item = &'a Finding>,
+    opts: TableOptions,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut fixes: BTreeMap<&str, &str> = BTreeMap::new();
+    for f in findings {
+        fixes.entry(f.check.as_str()).or_insert(&f.remediation);
+    }
+    writeln!(out, "\nHow to fix")?;
+    for (check, fix) in fixes {
+        para(
+            out,
+            opts.width,
+            &format!("  {check}: "),
+            "      ",
+            &clean(fix),
+        )?;
+    }
+    Ok(())
+}
+
+/// Who made a change, in a few words: the user name, or role/session.
+fn who(change: &ConfigChange) -> String {
+    let actor = &change.actor;
+    if let Some(role) = &actor.role {
+        return match &actor.session {
+            Some(session) => format!("{role}/{session}"),
+            None => role.clone(),
+        };
+    }
+    if let Some(arn) = &actor.arn {
+        let tail = arn.rsplit_once(':').map_or(arn.as_str(), |(_, t)| t);
+        return match tail {
+            "root" => "root".to_owned(),
+            t => t.split_once('/').map_or(t, |(_, name)| name).to_owned(),
+        };
+    }
+    actor
+        .invoked_by
+        .clone()
+        .or_else(|| actor.kind.clone())
+        .unwrap_or_else(|| "-".to_owned())
 }
 
 /// `gdaudit changes`: one row per change, oldest first.
 fn render_changes(
-    report: &Section,
+    section: &Section,
     summary: &ChangesSummary,
-    color: bool,
+    opts: TableOptions,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let window = match summary.since {
         Some(since) => format!("{since} to {}", summary.until),
         None => format!("up to {}", summary.until),
     };
-    writeln!(
+    para(
         out,
-        "GuardDuty changes, {window} (source: {})",
-        summary.source
+        opts.width,
+        "",
+        "  ",
+        &format!("GuardDuty changes, {window} (source: {})", summary.source),
     )?;
-    if report.active().next().is_none() {
+    if section.active().next().is_none() {
         writeln!(out, "\nNo changes.")?;
     } else {
-        let mut table = new_table(color);
-        table.set_header([
-            "Time",
-            "Account",
-            "Region",
-            "Event",
-            "Outcome",
-            "Actor",
-            "Source IP",
-            "User agent",
-            "Resource",
-            "Meaning",
-            "Severity",
-            "Event id",
-        ]);
-        for f in report.active() {
+        let wide = opts.width.is_none();
+        let mut columns = vec![
+            Column::cut("Time (UTC)", 24, 0),
+            Column::cut("Region", 14, 2),
+            Column::cut("Event", 26, 0),
+            Column::cut("Who", 24, 1),
+            Column::wrap("Meaning", 0).or_below(),
+            Column::cut("Severity", 8, 0),
+        ];
+        if wide {
+            columns.extend([
+                Column::cut("Account", 12, 4),
+                Column::cut("Outcome", 40, 4),
+                Column::cut("Actor", 80, 4),
+                Column::cut("Source IP", 40, 4),
+                Column::cut("User agent", 80, 4),
+                Column::cut("Resource", 80, 4),
+                Column::cut("Event id", 40, 4),
+            ]);
+        }
+        let mut grid = Grid::new(columns);
+        for f in section.active() {
             let Details::ConfigChange(d) = &f.details else {
                 continue;
             };
-            let mut actor = text(d.actor.arn.as_deref()).into_owned();
-            if let Some(role) = &d.actor.role {
-                actor = format!(
-                    "{actor}\n(role {}{})",
-                    clean(role),
-                    match &d.actor.session {
-                        Some(s) => format!(", session {}", clean(s)),
-                        None => String::new(),
-                    }
-                );
-            }
-            let outcome = match (d.outcome, &d.error_code) {
-                (ChangeOutcome::Failed, Some(code)) => format!("failed ({})", clean(code)),
-                (ChangeOutcome::Failed, None) => "failed".to_owned(),
-                (ChangeOutcome::Succeeded, _) => "succeeded".to_owned(),
-            };
-            table.add_row(vec![
-                Cell::new(text(d.event_time.map(|t| t.to_string()).as_deref()).into_owned()),
-                Cell::new(clean(f.account.as_deref().unwrap_or("-"))),
+            let mut row = vec![
+                Cell::new(match (d.event_time, wide) {
+                    (Some(t), true) => t.to_string(),
+                    // `2026-11-16 22:48:09`: the seconds, without milliseconds and zone.
+                    (Some(t), false) => t
+                        .to_string()
+                        .replacen('T', " ", 1)
+                        .chars()
+                        .take(19)
+                        .collect(),
+                    (None, _) => "-".to_owned(),
+                }),
                 Cell::new(clean(f.region.as_deref().unwrap_or("-"))),
                 Cell::new(clean(&d.event_name)),
-                Cell::new(outcome),
-                Cell::new(actor),
-                Cell::new(text(d.source_ip.as_deref())),
-                Cell::new(text(d.user_agent.as_deref())),
-                Cell::new(clean(&f.resource)),
+                Cell::new(clean(&who(d))),
                 Cell::new(clean(&f.title)),
-                severity_cell(f.severity, color),
-                Cell::new(text(d.event_id.as_deref())),
-            ]);
+                Cell::severity(f.severity),
+            ];
+            if wide {
+                let outcome = match (d.outcome, &d.error_code) {
+                    (ChangeOutcome::Failed, Some(code)) => format!("failed ({})", clean(code)),
+                    (ChangeOutcome::Failed, None) => "failed".to_owned(),
+                    (ChangeOutcome::Succeeded, _) => "succeeded".to_owned(),
+                };
+                row.extend([
+                    Cell::new(clean(f.account.as_deref().unwrap_or("-"))),
+                    Cell::new(outcome),
+                    Cell::new(text(d.actor.arn.as_deref())),
+                    Cell::new(text(d.source_ip.as_deref())),
+                    Cell::new(text(d.user_agent.as_deref())),
+                    Cell::new(clean(&f.resource)),
+                    Cell::new(text(d.event_id.as_deref())),
+                ]);
+            }
+            grid.row(row);
         }
-        writeln!(out, "{table}")?;
+        grid.render(opts.width, opts.color, out)?;
+        if !wide {
+            writeln!(
+                out,
+                "Account, source IP, user agent and event id: --wide, or -o json"
+            )?;
+        }
     }
-    writeln!(
+    writeln!(out)?;
+    para(
         out,
-        "
-Summary: {}{}",
-        counted(report.active(), |s| report.count(s), "change"),
-        if summary.already_emitted > 0 {
-            format!(
-                "; {} already emitted by an earlier run",
-                summary.already_emitted
-            )
-        } else {
-            String::new()
-        },
+        opts.width,
+        "Summary: ",
+        "  ",
+        &format!(
+            "{}{}",
+            counted(section.active(), |s| section.count(s), "change"),
+            if summary.already_emitted > 0 {
+                format!(
+                    "; {} already emitted by an earlier run",
+                    summary.already_emitted
+                )
+            } else {
+                String::new()
+            }
+        ),
     )?;
-    write_incomplete(report, out)
+    write_incomplete(section, opts, out)
 }
 
-fn write_incomplete(report: &Section, out: &mut dyn Write) -> std::io::Result<()> {
-    let suppressed = report.suppressed();
+/// A cell for an optional value from AWS or a log (absent: `-`).
+fn text(value: Option<&str>) -> String {
+    value.map_or_else(|| "-".to_owned(), |v| clean(v).into_owned())
+}
+
+fn write_incomplete(
+    section: &Section,
+    opts: TableOptions,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let suppressed = section.suppressed();
     if suppressed > 0 {
         writeln!(
             out,
             "Suppressed by the configuration file: {suppressed} (listed in -o json, marked)"
         )?;
     }
-    for note in &report.expired_suppressions {
-        writeln!(out, "Expired suppression: {}", clean(note))?;
+    for note in &section.expired_suppressions {
+        para(out, opts.width, "Expired suppression: ", "  ", &clean(note))?;
     }
-    if !report.incomplete.is_empty() {
+    if !section.incomplete.is_empty() {
         writeln!(
             out,
             "INCOMPLETE: {} thing(s) could not be checked:",
-            report.incomplete.len()
+            section.incomplete.len()
         )?;
-        for reason in &report.incomplete {
-            writeln!(out, "  - {}", clean(reason))?;
+        for reason in &section.incomplete {
+            para(out, opts.width, "  - ", "    ", &clean(reason))?;
         }
     }
     Ok(())
@@ -277,48 +408,52 @@ const MAX_POLICIES_PER_ROW: usize = 3;
 
 /// `gdaudit permissions`: one row per flagged principal.
 fn render_permissions(
-    report: &Section,
+    section: &Section,
     summary: &PermissionsSummary,
-    color: bool,
+    opts: TableOptions,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let account = report.account.as_deref().map(clean);
-    writeln!(
+    let account = section.account.as_deref().map(clean);
+    para(
         out,
-        "Account {}: {} users, {} roles, {} groups, {} managed policies (source: {})",
-        account.as_deref().unwrap_or("(unknown)"),
-        summary.users,
-        summary.roles,
-        summary.groups,
-        summary.managed_policies,
-        summary.source
+        opts.width,
+        "",
+        "  ",
+        &format!(
+            "Account {}: {} users, {} roles, {} groups, {} managed policies (source: {})",
+            account.as_deref().unwrap_or("(unknown)"),
+            summary.users,
+            summary.roles,
+            summary.groups,
+            summary.managed_policies,
+            summary.source
+        ),
     )?;
-    if report.active().next().is_none() {
+    if section.active().next().is_none() {
         writeln!(
             out,
             "\nNo non-privileged user or role can change GuardDuty."
         )?;
     } else {
         writeln!(out, "\nNon-privileged principals that can change GuardDuty")?;
-        let mut table = new_table(color);
-        table.set_header([
-            "Severity",
-            "Principal",
-            "Type",
-            "Actions",
-            "Most dangerous",
-            "Granted by",
+        let mut grid = Grid::new(vec![
+            Column::cut("Severity", 8, 0),
+            Column::cut("Principal", 64, 0),
+            Column::cut("Type", 5, 3),
+            Column::cut("Actions", 18, 2),
+            Column::wrap("Most dangerous", 1).or_below(),
+            Column::wrap("Granted by", 2).or_below(),
         ]);
         // Findings are sorted most severe first; past a few hundred rows a table stops being
         // read, and the machine formats carry every one.
-        for f in report.active().take(MAX_PERMISSION_ROWS) {
+        for f in section.active().take(MAX_PERMISSION_ROWS) {
             let Details::WriteAccess(details) = &f.details else {
                 continue;
             };
             let actions = details.actions();
             let conditional = actions.iter().filter(|a| a.conditional).count();
             let count = if conditional > 0 {
-                format!("{} ({conditional} conditional)", actions.len())
+                format!("{} ({conditional} cond.)", actions.len())
             } else {
                 actions.len().to_string()
             };
@@ -327,9 +462,12 @@ fn render_permissions(
                 dangerous = actions.iter().map(|a| a.action).collect();
             }
             let shown = dangerous.len().min(4);
-            let mut most = dangerous[..shown].join(", ");
+            let mut most: Vec<String> = dangerous[..shown]
+                .iter()
+                .map(|a| a.strip_prefix("guardduty:").unwrap_or(a).to_owned())
+                .collect();
             if dangerous.len() > shown {
-                most.push_str(&format!(" (+{} more)", dangerous.len() - shown));
+                most.push(format!("(+{} more)", dangerous.len() - shown));
             }
             let mut policies: Vec<String> = actions
                 .iter()
@@ -347,21 +485,27 @@ fn render_permissions(
             if more > 0 {
                 policies.push(format!("(+{more} more)"));
             }
-            table.add_row(vec![
-                severity_cell(f.severity, color),
+            grid.row(vec![
+                Cell::severity(f.severity),
                 Cell::new(clean(&f.resource)),
                 Cell::new(details.principal_type()),
                 Cell::new(count),
-                Cell::new(clean(&most)),
-                Cell::new(clean(&policies.join("\n"))),
+                Cell::new(clean(&most.join(", "))),
+                Cell::new(clean(&policies.join("; "))),
             ]);
         }
-        writeln!(out, "{table}")?;
-        if report.active().count() > MAX_PERMISSION_ROWS {
-            writeln!(
+        grid.render(opts.width, opts.color, out)?;
+        let total = section.active().count();
+        if total > MAX_PERMISSION_ROWS {
+            para(
                 out,
-                "… and {} more principals, none more severe (all are in -o json, jsonl, csv and sarif)",
-                report.active().count() - MAX_PERMISSION_ROWS
+                opts.width,
+                "",
+                "  ",
+                &format!(
+                    "… and {} more principals, none more severe (all are in -o json, jsonl, csv and sarif)",
+                    total - MAX_PERMISSION_ROWS
+                ),
             )?;
         }
         writeln!(
@@ -377,12 +521,16 @@ fn render_permissions(
         )?;
         for p in summary.privileged.iter().take(20) {
             let why = match &p.reason {
-                crate::iam::PrivilegeReason::Administrator => "administrator".to_owned(),
-                crate::iam::PrivilegeReason::MatchesGlob { glob } => {
-                    format!("matches --privileged {glob}")
-                }
+                PrivilegeReason::Administrator => "administrator".to_owned(),
+                PrivilegeReason::MatchesGlob { glob } => format!("matches --privileged {glob}"),
             };
-            writeln!(out, "  {} ({})", clean(&p.arn), clean(&why))?;
+            para(
+                out,
+                opts.width,
+                "  ",
+                "    ",
+                &format!("{} ({})", clean(&p.arn), clean(&why)),
+            )?;
         }
         if summary.privileged.len() > 20 {
             writeln!(
@@ -392,26 +540,31 @@ fn render_permissions(
             )?;
         }
     }
-    writeln!(
+    writeln!(out)?;
+    para(
         out,
-        "
-Summary: {} can change GuardDuty; {} service-linked role{} left out",
-        counted(report.active(), |s| report.count(s), "principal"),
-        summary.service_linked_roles_skipped,
-        if summary.service_linked_roles_skipped == 1 {
-            ""
-        } else {
-            "s"
-        },
+        opts.width,
+        "Summary: ",
+        "  ",
+        &format!(
+            "{} can change GuardDuty; {} service-linked role{} left out",
+            counted(section.active(), |s| section.count(s), "principal"),
+            summary.service_linked_roles_skipped,
+            if summary.service_linked_roles_skipped == 1 {
+                ""
+            } else {
+                "s"
+            }
+        ),
     )?;
-    write_incomplete(report, out)
+    write_incomplete(section, opts, out)
 }
 
 /// `gdaudit audit`: each audit's own tables, then one summary for the run.
 fn render_audit(
     report: &Report,
     sections: &[Section],
-    color: bool,
+    opts: TableOptions,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     for section in sections {
@@ -421,25 +574,30 @@ fn render_audit(
             Inventory::Permissions(_) => "Who can change GuardDuty",
         };
         writeln!(out, "=== {title} ===\n")?;
-        render_section(section, color, out)?;
+        render_section(section, opts, out)?;
         writeln!(out)?;
     }
     let incomplete = report.incomplete().len();
-    writeln!(
+    para(
         out,
-        "=== Audit: {}{} ===",
-        counted(report.active(), |s| report.count(s), "finding"),
-        if incomplete == 0 {
-            String::new()
-        } else {
-            format!("; INCOMPLETE: {incomplete} thing(s) could not be checked")
-        },
+        opts.width,
+        "=== Audit: ",
+        "    ",
+        &format!(
+            "{}{} ===",
+            counted(report.active(), |s| report.count(s), "finding"),
+            if incomplete == 0 {
+                String::new()
+            } else {
+                format!("; INCOMPLETE: {incomplete} thing(s) could not be checked")
+            }
+        ),
     )
 }
 
 /// "3 findings (1 high, 2 low)": how many findings are not suppressed, by severity.
 fn counted<'a>(
-    active: impl Iterator<Item = &'a crate::report::finding::Finding>,
+    active: impl Iterator<Item = &'a Finding>,
     count: impl Fn(Severity) -> usize,
     noun: &str,
 ) -> String {
