@@ -312,7 +312,7 @@ def install_org_shims(plain_list_members) -> None:  # type: ignore[no-untyped-de
                 features = detector.features
             configurations.append({"accountId": account_id, "features": features})
         return json.dumps(
-            {"memberDataSourceConfigurations": configurations, "unprocessedAccounts": unprocessed}
+            {"members": configurations, "unprocessedAccounts": unprocessed}
         )
 
     def get_coverage_statistics(self: GuardDutyResponse) -> str:
