@@ -1,10 +1,13 @@
 //! Collection from AWS: the only code that talks to AWS. Every call here is a read
 //! (List/Get/Describe/Lookup); `tests/read_only.rs` keeps it that way.
 
+pub mod assume;
 pub mod cloudtrail;
 pub mod errors;
 pub mod guardduty;
+pub mod guardduty_org;
 pub mod iam;
+pub mod organizations;
 pub mod regions;
 pub mod sts;
 

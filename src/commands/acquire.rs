@@ -105,6 +105,7 @@ pub fn collect_live(
             detectors: None,
             changes: None,
             iam: None,
+            organization: None,
         };
         let concurrency = usize::from(global.concurrency);
         let mut progress = Progress::new(needs.progress);

@@ -4,6 +4,7 @@ pub mod changes;
 pub mod cloudtrail;
 pub mod detectors;
 pub mod iam;
+pub mod organization;
 pub mod regions;
 pub mod time;
 
@@ -41,6 +42,10 @@ pub struct Snapshot {
     /// The IAM account export (`gdaudit permissions`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iam: Option<IamData>,
+    /// The organization run (`collect --org`): accounts, OU tree, the GuardDuty
+    /// organization view per region and, with `--assume-role`, each account's own data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<organization::OrgData>,
 }
 
 /// The account's IAM data as collected.

@@ -7,6 +7,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 pub mod blackhole;
+pub mod org;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -46,6 +47,14 @@ impl Moto {
     #[allow(dead_code)] // not every test binary that includes this module uses it
     pub fn start_without_shims(account_id: &str) -> Moto {
         Self::launch(account_id, &["--no-shims"])
+    }
+
+    /// Start moto so that each request acts in the account of its access key (credentials
+    /// from sts:AssumeRole act in the role's account); plain `testing` keys act in
+    /// `account_id`. For organization tests (see tests/support/moto.py).
+    #[allow(dead_code)]
+    pub fn start_multi_account(account_id: &str) -> Moto {
+        Self::launch(account_id, &["--multi-account"])
     }
 
     fn launch(account_id: &str, args: &[&str]) -> Moto {

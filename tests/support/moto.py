@@ -13,7 +13,48 @@ launcher adds minimal read-only handlers for them, built on moto's own state:
     no members model), BadRequestException for one that does not, as AWS does.
   - Account ListRegions: the commercial-partition regions of moto's EC2 DescribeRegions,
     opt-in-not-required -> ENABLED_BY_DEFAULT, not-opted-in -> DISABLED.
-Members in other relationship states, and faults, are tested with aws-smithy-mocks.
+Faults are tested with aws-smithy-mocks.
+
+GuardDuty's organization operations, which moto 5.2.5 lacks or answers for one account
+only, are served over a small seeded state (the GuardDuty organization: who is the
+delegated administrator per region, its members, auto-enable, coverage), while everything
+else comes from moto's own state -- the organization and its accounts (moto
+Organizations), each member's detector and its features (moto GuardDuty, in the member's
+own account), and who the caller is (moto's STS/IAM access keys):
+  - ListOrganizationAdminAccounts: the seeded administrator, answered to the management
+    account and to the administrator; AccessDeniedException to anyone else.
+  - GetAdministratorAccount: the seeded administrator and the caller's relationship
+    status when the caller is a seeded member; nothing otherwise.
+  - ListMembers: for the administrator, the seeded members, paginated (maxResults,
+    nextToken), onlyAssociated=false for every relationship status, else only Enabled
+    ones; each member's detectorId is its real moto detector in that region.
+  - DescribeOrganizationConfiguration: the seeded auto-enable settings, to the
+    administrator; BadRequestException to anyone else, as AWS answers.
+  - GetMemberDetectors: each account's real detector features (or the member's seeded
+    `features`, which benchmarks use instead of creating thousands of detectors);
+    unprocessedAccounts, with a reason, for accounts that are not members, not Enabled, or
+    have no detector in the region.
+  - GetCoverageStatistics: the seeded counts.
+  - Organizations reads from a member account that is a registered delegated administrator
+    (RegisterDelegatedAdministrator, served by moto) answer from the management account's
+    organization, as AWS lets a delegated administrator read it; moto would answer an empty
+    list. Other member accounts get AccessDeniedException.
+Until a state is seeded, GuardDuty behaves as moto's own (with the ListMembers shim above).
+
+Started with `--multi-account` (organization tests), requests act in the account of their
+access key: see use_access_key_accounts().
+
+Seeding: a test POSTs the state as JSON to `<endpoint>/moto-api/gdaudit/guardduty-org`
+(moto's test-only API path; never an AWS path), replacing any earlier state:
+    {"regions": {"*": REGION, "eu-west-1": REGION, ...}}
+where "*" applies to every region without an entry of its own, and REGION is
+    {"admin": "ACCOUNT_ID",
+     "auto_enable_members": "ALL" | "NEW" | "NONE",
+     "features": [{"name": "S3_DATA_EVENTS", "auto_enable": "NEW",
+                   "additional": [{"name": "EKS_ADDON_MANAGEMENT", "auto_enable": "NEW"}]}],
+     "members": [{"account_id": "...", "email": "...", "relationship_status": "Enabled",
+                  "features": [optional, as in GetDetector]}],
+     "coverage": {"by_status": {"HEALTHY": 3}, "by_resource_type": {"EKS": 3}}}
 
 GDAUDIT_MOTO_VERBOSE=1 logs every request to stderr (which calls gdaudit makes).
 
@@ -67,6 +108,277 @@ def install_shims() -> None:
     ] = GuardDutyResponse.dispatch
     AccountResponse.list_regions = list_regions
     moto.account.urls.url_paths["{0}/listRegions$"] = AccountResponse.dispatch
+    install_org_shims(list_members)
+
+
+# The seeded GuardDuty organization (see the module docstring); replaced as a whole.
+_org_state: dict = {}
+
+
+def _org_region(region: str):
+    regions = _org_state.get("regions") or {}
+    return regions.get(region) or regions.get("*")
+
+
+def install_org_shims(plain_list_members) -> None:  # type: ignore[no-untyped-def]
+    """GuardDuty organization reads over the seeded state, and Organizations reads for a
+    delegated administrator; see the module docstring."""
+    import threading
+
+    import moto.guardduty.urls
+    import moto.moto_api._internal.urls
+    from moto.core.exceptions import JsonRESTError
+    from moto.guardduty.models import guardduty_backends
+    from moto.guardduty.responses import GuardDutyResponse
+    from moto.organizations.models import OrganizationsBackend, organizations_backends
+
+    lock = threading.Lock()
+
+    class AccessDenied(JsonRESTError):
+        code = 403
+
+        def __init__(self, message: str) -> None:
+            super().__init__("AccessDeniedException", message)
+
+        def get_headers(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            return [("X-Amzn-ErrorType", "AccessDeniedException")]
+
+    class BadRequest(JsonRESTError):
+        code = 400
+
+        def __init__(self, message: str) -> None:
+            super().__init__("BadRequestException", message)
+
+        def get_headers(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            return [("X-Amzn-ErrorType", "BadRequestException")]
+
+    def seed(request, full_url, headers):  # type: ignore[no-untyped-def]
+        if request.method != "POST":
+            return 400, {}, json.dumps({"Error": "POST the state as JSON"})
+        size = int(headers.get("Content-Length") or 0)
+        state = json.loads(request.environ["wsgi.input"].read(size) or b"{}")
+        with lock:
+            _org_state.clear()
+            _org_state.update(state)
+            # Indexes for the per-request lookups.
+            for region in (state.get("regions") or {}).values():
+                region["_by_id"] = {m["account_id"]: m for m in region.get("members", [])}
+        return 200, {}, json.dumps({"status": "ok"})
+
+    moto.moto_api._internal.urls.url_paths["{0}/moto-api/gdaudit/guardduty-org$"] = seed
+
+    def management_account(account_id: str):  # type: ignore[no-untyped-def]
+        """The management account of the organization `account_id` belongs to, if any."""
+        if account_id in organizations_backends.master_accounts:
+            return organizations_backends.master_accounts[account_id][0]
+        org = organizations_backends[account_id]["aws"].org
+        return org.master_account_id if org else None
+
+    def own_detector(response: GuardDutyResponse) -> None:
+        detector_id = response.path.split("?")[0].split("/")[2]
+        response.guardduty_backend.get_detector(detector_id)  # raises as AWS does
+
+    def member_detector(account_id: str, region: str):  # type: ignore[no-untyped-def]
+        detectors = guardduty_backends[account_id][region].detectors
+        return next(iter(detectors.values()), None)
+
+    original_admins = GuardDutyResponse.list_organization_admin_accounts
+    original_administrator = GuardDutyResponse.get_administrator_account
+
+    def list_organization_admin_accounts(self: GuardDutyResponse) -> str:
+        state = _org_region(self.region)
+        if state is None:
+            return original_admins(self)
+        caller = self.current_account
+        if caller != state.get("admin") and caller != management_account(caller):
+            raise AccessDenied(
+                "The request is rejected because the current account is not the "
+                "organization's management account or delegated administrator."
+            )
+        admins = [{"adminAccountId": state["admin"], "adminStatus": "ENABLED"}]
+        return json.dumps({"adminAccounts": admins})
+
+    def get_administrator_account(self: GuardDutyResponse) -> str:
+        state = _org_region(self.region)
+        if state is None:
+            return original_administrator(self)
+        own_detector(self)
+        member = state["_by_id"].get(self.current_account)
+        if member is None:
+            return json.dumps({})
+        return json.dumps(
+            {
+                "administrator": {
+                    "accountId": state["admin"],
+                    "invitationId": "seeded",
+                    "relationshipStatus": member["relationship_status"],
+                }
+            }
+        )
+
+    def list_members(self: GuardDutyResponse) -> str:
+        state = _org_region(self.region)
+        if state is None or self.current_account != state.get("admin"):
+            return plain_list_members(self)
+        own_detector(self)
+        query = self.querystring
+        only_associated = (query.get("onlyAssociated") or ["true"])[0] != "false"
+        limit = int((query.get("maxResults") or ["50"])[0])
+        start = int((query.get("nextToken") or ["0"])[0] or 0)
+        members = state.get("members", [])
+        if only_associated:
+            members = [m for m in members if m["relationship_status"] == "Enabled"]
+        page = members[start : start + limit]
+        out = []
+        for m in page:
+            entry = {
+                "accountId": m["account_id"],
+                "masterId": state["admin"],
+                "administratorId": state["admin"],
+                "email": m.get("email", ""),
+                "relationshipStatus": m["relationship_status"],
+                "updatedAt": "2026-11-01T00:00:00.000Z",
+            }
+            detector = member_detector(m["account_id"], self.region)
+            if detector is not None:
+                entry["detectorId"] = detector.id
+            out.append(entry)
+        result = {"members": out}
+        if start + limit < len(members):
+            result["nextToken"] = str(start + limit)
+        return json.dumps(result)
+
+    def admin_state(self: GuardDutyResponse):  # type: ignore[no-untyped-def]
+        state = _org_region(self.region)
+        own_detector(self)
+        if state is None or self.current_account != state.get("admin"):
+            raise BadRequest(
+                "The request is rejected because the current account is not the "
+                "delegated administrator of the organization."
+            )
+        return state
+
+    def describe_organization_configuration(self: GuardDutyResponse) -> str:
+        state = admin_state(self)
+        auto = state.get("auto_enable_members", "NONE")
+        features = [
+            {
+                "name": f["name"],
+                "autoEnable": f["auto_enable"],
+                "additionalConfiguration": [
+                    {"name": a["name"], "autoEnable": a["auto_enable"]}
+                    for a in f.get("additional", [])
+                ],
+            }
+            for f in state.get("features", [])
+        ]
+        return json.dumps(
+            {
+                "autoEnable": auto != "NONE",
+                "autoEnableOrganizationMembers": auto,
+                "memberAccountLimitReached": False,
+                "features": features,
+            }
+        )
+
+    def get_member_detectors(self: GuardDutyResponse) -> str:
+        state = admin_state(self)
+        configurations, unprocessed = [], []
+        for account_id in self._get_param("accountIds") or []:
+            member = state["_by_id"].get(account_id)
+            if member is None:
+                unprocessed.append(
+                    {"accountId": account_id,
+                     "result": "The request is rejected because the given account ID is not "
+                               "associated with the administrator account."}
+                )
+                continue
+            if member["relationship_status"] != "Enabled":
+                unprocessed.append(
+                    {"accountId": account_id,
+                     "result": f"The member account is not enabled (relationship status "
+                               f"{member['relationship_status']})."}
+                )
+                continue
+            features = member.get("features")
+            if features is None:
+                detector = member_detector(account_id, self.region)
+                if detector is None:
+                    unprocessed.append(
+                        {"accountId": account_id,
+                         "result": "The member account has no detector in this region."}
+                    )
+                    continue
+                features = detector.features
+            configurations.append({"accountId": account_id, "features": features})
+        return json.dumps(
+            {"members": configurations, "unprocessedAccounts": unprocessed}
+        )
+
+    def get_coverage_statistics(self: GuardDutyResponse) -> str:
+        state = admin_state(self)
+        wanted = self._get_param("statisticsType") or []
+        seeded = state.get("coverage") or {}
+        stats = {}
+        if "COUNT_BY_COVERAGE_STATUS" in wanted:
+            stats["countByCoverageStatus"] = seeded.get("by_status", {})
+        if "COUNT_BY_RESOURCE_TYPE" in wanted:
+            stats["countByResourceType"] = seeded.get("by_resource_type", {})
+        return json.dumps({"coverageStatistics": stats})
+
+    GuardDutyResponse.list_organization_admin_accounts = list_organization_admin_accounts
+    GuardDutyResponse.get_administrator_account = get_administrator_account
+    GuardDutyResponse.list_members = list_members
+    GuardDutyResponse.describe_organization_configuration = describe_organization_configuration
+    GuardDutyResponse.get_member_detectors = get_member_detectors
+    GuardDutyResponse.get_coverage_statistics = get_coverage_statistics
+    for path in (
+        "{0}/detector/(?P<detector_id>[^/]+)/admin$",
+        "{0}/detector/(?P<detector_id>[^/]+)/member/detector/get$",
+        "{0}/detector/(?P<detector_id>[^/]+)/coverage/statistics$",
+    ):
+        moto.guardduty.urls.url_paths[path] = GuardDutyResponse.dispatch
+
+    # Organizations reads from a delegated administrator answer from the organization.
+    def delegated(name: str) -> None:
+        original = getattr(OrganizationsBackend, name)
+
+        def read(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if self.org is not None:
+                return original(self, *args, **kwargs)
+            master = organizations_backends.master_accounts.get(self.account_id)
+            if master is None:
+                return original(self, *args, **kwargs)  # not in an organization: moto's answer
+            backend = organizations_backends[master[0]][master[1]]
+            if not any(admin.account.id == self.account_id for admin in backend.admins):
+                raise AccessDenied(
+                    "You don't have permissions to access this resource."
+                )
+            return original(backend, *args, **kwargs)
+
+        setattr(OrganizationsBackend, name, read)
+
+    for name in (
+        "list_accounts",
+        "list_accounts_for_parent",
+        "list_organizational_units_for_parent",
+        "list_policies_for_target",
+        "describe_policy",
+    ):
+        delegated(name)
+
+
+def use_access_key_accounts() -> None:
+    """`--multi-account`: each request acts in the account its access key belongs to.
+
+    moto puts every request in MOTO_ACCOUNT_ID's account while that variable is set, so
+    credentials from sts:AssumeRole into another account would still act in the first one.
+    With this flag the variable only names the default account (the one plain `testing`
+    keys act in), and keys issued by AssumeRole act in the role's account, as on AWS.
+    """
+    import moto.iam.models
+
+    moto.iam.models.DEFAULT_ACCOUNT_ID = os.environ.pop("MOTO_ACCOUNT_ID")  # type: ignore[attr-defined]
 
 
 def latency_from_args(args: list) -> float:
@@ -109,6 +421,8 @@ def main() -> int:
 
     from moto.server import ThreadedMotoServer
 
+    if "--multi-account" in sys.argv[1:]:
+        use_access_key_accounts()
     if "--no-shims" not in sys.argv[1:]:
         install_shims()
     latency = latency_from_args(sys.argv[1:])
