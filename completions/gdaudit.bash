@@ -134,7 +134,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__audit)
-            opts="-o -q -v -h -V --output --since --until --include-read-only --raw --authorization-details --privileged --scp --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version"
+            opts="-o -q -v -h -V --output --since --until --include-read-only --raw --authorization-details --privileged --scp --org --assume-role --external-id --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -165,6 +165,14 @@ _gdaudit() {
                     return 0
                     ;;
                 --scp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assume-role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --external-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -306,7 +314,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__collect)
-            opts="-o -q -v -h -V --output --since --until --include-read-only --raw --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version"
+            opts="-o -q -v -h -V --output --since --until --include-read-only --raw --org --assume-role --external-id --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -325,6 +333,14 @@ _gdaudit() {
                     return 0
                     ;;
                 --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assume-role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --external-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -430,7 +446,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__detectors)
-            opts="-o -q -v -h -V --output --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version"
+            opts="-o -q -v -h -V --output --org --assume-role --external-id --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -442,6 +458,14 @@ _gdaudit() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl sarif csv ocsf markdown html" -- "${cur}"))
+                    return 0
+                    ;;
+                --assume-role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --external-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --profile)

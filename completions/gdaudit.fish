@@ -61,6 +61,8 @@ csv\t'One finding per row (RFC 4180), with spreadsheet formulas neutralised'
 ocsf\t'OCSF 1.5.0 events (Compliance and Detection Findings), for Security Lake and SIEMs'
 markdown\t'A GitHub-flavoured Markdown summary (CI job summaries, pull-request comments)'
 html\t'One self-contained HTML page to open or share'"
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l assume-role -d 'With --org: assume this read-only role in each account (a role name, or an ARN in which `{account_id}` stands for each account) and audit each account itself' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l external-id -d 'With --assume-role: the external id the roles\' trust policies ask for' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l profile -d 'AWS profile to use (from the shared config and credentials files)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r
@@ -76,6 +78,7 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l concurrenc
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l snapshot -d 'Read collected data from this file (written by `gdaudit collect`) instead of AWS' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l width -d 'Fit tables to this many columns' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l org -d 'Audit every account of the AWS Organization: from the delegated GuardDuty administrator (or the management account), or with --assume-role'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'
@@ -96,6 +99,8 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l until -d 'End 
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l authorization-details -d 'Read the account\'s IAM data from this file: the JSON `aws iam get-account-authorization-details` prints, or the raw API form, one page or several' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l privileged -d 'Principals allowed to change GuardDuty: an ARN glob (`*`, `?`), repeatable, e.g. `arn:aws:iam::*:role/security/*`. Administrators always count as privileged' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l scp -d 'Service control policies that must also allow an action: a policy document, a list of them (one level), or a list of lists (one per level, root first). Repeatable: each file adds its levels' -r -F
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l assume-role -d 'With --org: assume this read-only role in each account (a role name, or an ARN in which `{account_id}` stands for each account) and audit each account itself' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l external-id -d 'With --assume-role: the external id the roles\' trust policies ask for' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l profile -d 'AWS profile to use (from the shared config and credentials files)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r
@@ -113,6 +118,7 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l timeout -d 'Gi
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l width -d 'Fit tables to this many columns' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l include-read-only -d 'Also list GuardDuty calls that only read (severity info)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l raw -d 'Keep each whole CloudTrail record (in JSON output: `details.raw`)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l org -d 'Audit every account of the AWS Organization: from the delegated GuardDuty administrator (or the management account), or with --assume-role'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'
@@ -224,6 +230,8 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand permissions; and __fish_
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -s o -l output -d 'Where to write the snapshot (JSON). `-` writes to stdout' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l since -d 'Start of the window: a duration back from now (`30m`, `24h`, `7d`, `2w`) or an RFC 3339 time. Default: 7 days for the CloudTrail API; every record for --logs' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l until -d 'End of the window (same forms as --since). Default: now' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l assume-role -d 'With --org: assume this read-only role in each account (a role name, or an ARN in which `{account_id}` stands for each account) and audit each account itself' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l external-id -d 'With --assume-role: the external id the roles\' trust policies ask for' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l profile -d 'AWS profile to use (from the shared config and credentials files)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r
@@ -241,6 +249,7 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l timeout -d '
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l width -d 'Fit tables to this many columns' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l include-read-only -d 'Also list GuardDuty calls that only read (severity info)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l raw -d 'Keep each whole CloudTrail record (in JSON output: `details.raw`)'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l org -d 'Audit every account of the AWS Organization: from the delegated GuardDuty administrator (or the management account), or with --assume-role'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'

@@ -178,6 +178,27 @@ pub enum Command {
 pub struct DetectorsArgs {
     #[command(flatten)]
     pub report: ReportArgs,
+
+    #[command(flatten)]
+    pub org: OrgArgs,
+}
+
+/// The whole organization instead of one account.
+#[derive(Debug, Args, Clone, Default)]
+pub struct OrgArgs {
+    /// Audit every account of the AWS Organization: from the delegated GuardDuty
+    /// administrator (or the management account), or with --assume-role.
+    #[arg(long)]
+    pub org: bool,
+
+    /// With --org: assume this read-only role in each account (a role name, or an ARN in
+    /// which `{account_id}` stands for each account) and audit each account itself.
+    #[arg(long, value_name = "NAME|ARN", requires = "org")]
+    pub assume_role: Option<String>,
+
+    /// With --assume-role: the external id the roles' trust policies ask for.
+    #[arg(long, value_name = "ID", requires = "assume_role")]
+    pub external_id: Option<String>,
 }
 
 /// The CloudTrail window and what to keep of it (shared by `changes` and `collect`).
@@ -294,6 +315,9 @@ pub struct AuditArgs {
 
     #[command(flatten)]
     pub iam: IamArgs,
+
+    #[command(flatten)]
+    pub org: OrgArgs,
 }
 
 #[derive(Debug, Args)]
@@ -305,6 +329,9 @@ pub struct CollectArgs {
     /// The CloudTrail window of the changes to store.
     #[command(flatten)]
     pub window: WindowArgs,
+
+    #[command(flatten)]
+    pub org: OrgArgs,
 }
 
 #[derive(Debug, Args)]

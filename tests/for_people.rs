@@ -15,6 +15,7 @@ use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
 const DEMO: &str = "examples/demo-snapshot.json";
+const ORG_DEMO: &str = "examples/org-demo-snapshot.json";
 const COMMANDS: [&str; 4] = ["detectors", "changes", "permissions", "audit"];
 
 fn root() -> &'static Path {
@@ -31,9 +32,12 @@ fn run(args: &[&str]) -> (String, i32) {
 
 #[test]
 fn every_table_fits_its_width_and_is_pinned() {
-    for command in COMMANDS {
+    for command in COMMANDS.iter().copied().chain(["org"]) {
         for width in [Some(80), Some(120), Some(200), None] {
-            let mut args = vec![command, "--snapshot", DEMO];
+            let mut args = match command {
+                "org" => vec!["detectors", "--org", "--snapshot", ORG_DEMO],
+                _ => vec![command, "--snapshot", DEMO],
+            };
             let w = width.map(|w: usize| w.to_string());
             if let Some(w) = &w {
                 args.extend(["--width", w]);

@@ -13,6 +13,7 @@ use common::gdaudit_offline as gdaudit;
 const FORMATS: [&str; 6] = ["table", "json", "jsonl", "sarif", "csv", "ocsf"];
 
 const DEMO: &str = "examples/demo-snapshot.json";
+const ORG_DEMO: &str = "examples/org-demo-snapshot.json";
 
 /// (name, arguments): the commands on the demo snapshot and on the other bundled inputs.
 fn runs() -> Vec<(&'static str, Vec<&'static str>)> {
@@ -31,6 +32,11 @@ fn runs() -> Vec<(&'static str, Vec<&'static str>)> {
                 DEMO,
             ],
         ),
+        (
+            "org_detectors",
+            vec!["detectors", "--org", "--snapshot", ORG_DEMO],
+        ),
+        ("org_audit", vec!["audit", "--org", "--snapshot", ORG_DEMO]),
         (
             "changes_logs",
             vec!["changes", "--logs", "tests/fixtures/cloudtrail/corpus"],

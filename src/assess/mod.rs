@@ -6,4 +6,5 @@
 
 pub mod changes;
 pub mod detectors;
+pub mod organization;
 pub mod permissions;

@@ -57,6 +57,16 @@ pub struct Needs {
     pub iam: bool,
     /// Draw progress on stderr while collecting.
     pub progress: bool,
+    /// The whole organization (`--org`).
+    pub org: Option<OrgNeeds>,
+}
+
+/// What an organization run collects.
+#[derive(Debug, Clone)]
+pub struct OrgNeeds {
+    /// `--assume-role`: each account's own detectors (and IAM export) through this role;
+    /// `None`: the delegated administrator's organization view.
+    pub sweep: Option<aws::assume::SweepOptions>,
 }
 
 /// Collects a snapshot from AWS for the regions in scope.
@@ -115,8 +125,45 @@ pub fn collect_live(
             opts.pages = progress.counter("CloudTrail pages");
         }
         let names: Vec<String> = in_scope.iter().filter(|r| r.opt_status.is_enabled()).map(|r| r.name.clone()).collect();
+        let org_tick = progress.counter("organization calls");
+        let organization = async {
+            let org = needs.org.as_ref()?;
+            Some(match &org.sweep {
+                None => {
+                    aws::organizations::collect_org(
+                        &config,
+                        &in_scope,
+                        concurrency,
+                        aws::organizations::OrgOptions { scps: false },
+                        &org_tick,
+                    )
+                    .await
+                }
+                Some(sweep) => {
+                    // SCPs are applied to each account's IAM verdicts, so read them too.
+                    let mut data = aws::organizations::collect_organization(
+                        &config,
+                        aws::organizations::OrgOptions { scps: sweep.iam },
+                        &org_tick,
+                    )
+                    .await;
+                    // Every active account is swept; closed ones are listed, not swept.
+                    let ids: Vec<String> = data
+                        .accounts
+                        .iter()
+                        .flatten()
+                        .filter(|a| a.status == crate::model::organization::AccountStatus::Active)
+                        .map(|a| a.id.clone())
+                        .collect();
+                    data.sweep =
+                        Some(aws::assume::sweep(&config, &ids, &in_scope, sweep, &org_tick).await);
+                    data
+                }
+            })
+        };
         let detectors = async {
-            if needs.detectors {
+            // The delegated administrator's own detectors come with the organization view.
+            if needs.detectors && needs.org.is_none() {
                 Some(aws::guardduty::collect_regions(&config, &in_scope, concurrency, &regions_tick).await)
             } else {
                 None
@@ -142,8 +189,15 @@ pub fn collect_live(
             }
         };
         // The audits share one collection pass and run at the same time.
-        let (detectors, changes, iam) = tokio::join!(detectors, changes, iam);
-        snapshot.detectors = detectors;
+        let (detectors, changes, iam, organization) =
+            tokio::join!(detectors, changes, iam, organization);
+        snapshot.detectors = match (&organization, detectors) {
+            (Some(org), None) if needs.detectors && org.sweep.is_none() => {
+                Some(org.regions.iter().map(|r| r.own.clone()).collect())
+            }
+            (_, detectors) => detectors,
+        };
+        snapshot.organization = organization;
         snapshot.changes = changes;
         snapshot.iam = iam;
         progress.finish();
@@ -172,8 +226,23 @@ pub fn acquire(global: &GlobalArgs, needs: Needs, io: &mut Io<'_>) -> Result<Sna
                 .regions
                 .retain(|d| in_scope.iter().any(|r| r.name == d.region));
         }
+        if let Some(org) = &mut snapshot.organization {
+            let keep = |name: &str| in_scope.iter().any(|r| r.name == name);
+            org.regions.retain(|r| keep(&r.region));
+            for account in org.sweep.iter_mut().flat_map(|s| s.accounts.iter_mut()) {
+                if let Some(regions) = &mut account.detectors {
+                    regions.retain(|r| keep(&r.region));
+                }
+            }
+        }
     }
-    if needs.detectors && snapshot.detectors.is_none() {
+    if needs.org.is_some() && snapshot.organization.is_none() {
+        return Err(RunError::Usage(format!(
+            "snapshot {} holds no organization data: collect it with `gdaudit collect --org`",
+            path.display()
+        )));
+    }
+    if needs.detectors && needs.org.is_none() && snapshot.detectors.is_none() {
         return Err(RunError::Usage(format!(
             "snapshot {} holds no detector data: collect it with `gdaudit collect`",
             path.display()

@@ -4,7 +4,7 @@
 use super::acquire::{Needs, acquire, iam_from_file};
 use super::changes::{lookup_options, settings as changes_settings};
 use super::settings::{AUDIT_WINDOW, Ctx};
-use super::{Io, RunError};
+use super::{Io, RunError, organization};
 use crate::assess::{self, changes::Source, permissions::Input};
 use crate::cli::AuditArgs;
 use crate::iam::EvalOptions;
@@ -29,14 +29,19 @@ pub fn run(ctx: &Ctx, args: &AuditArgs, io: &mut Io<'_>) -> Result<Outcome, RunE
         changes: Some(lookup),
         iam: iam.authorization_details.is_none(),
         progress: io.shows_progress(Some(format)),
+        org: organization::needs(&args.org, true, ctx.global.concurrency),
     };
     let snapshot = acquire(&ctx.global, needs, io)?;
     let from_snapshot = ctx.global.snapshot.is_some();
 
-    let detectors = assess::detectors::assess(
-        snapshot.account.id.as_deref(),
-        snapshot.detectors.as_deref().unwrap_or_default(),
-    );
+    let mut detectors = if args.org.org {
+        organization::detector_sections(&snapshot)?
+    } else {
+        vec![assess::detectors::assess(
+            snapshot.account.id.as_deref(),
+            snapshot.detectors.as_deref().unwrap_or_default(),
+        )]
+    };
     let source = if from_snapshot {
         Source::Snapshot {
             explicit: window.explicit,
@@ -65,19 +70,31 @@ pub fn run(ctx: &Ctx, args: &AuditArgs, io: &mut Io<'_>) -> Result<Outcome, RunE
         progress: progress.counter("principals"),
         ..iam.eval
     };
-    let permissions = assess::permissions::assess(input, &opts);
+    let swept = if args.org.org && iam.authorization_details.is_none() {
+        organization::permission_sections(&snapshot, &opts)?
+    } else {
+        None
+    };
+    let permissions = match swept {
+        Some(sections) => sections,
+        None => vec![assess::permissions::assess(input, &opts)],
+    };
     progress.finish();
 
-    let account = detectors
+    let account = detectors[0]
         .account
         .clone()
-        .or_else(|| permissions.account.clone())
+        .or_else(|| permissions.first().and_then(|p| p.account.clone()))
         .or_else(|| changes.account.clone());
+    let mut sections = Vec::new();
+    sections.append(&mut detectors);
+    sections.push(changes);
+    sections.extend(permissions);
     let report = Report {
         command: "audit",
         account,
         generated_at: Timestamp::now().to_string(),
-        sections: vec![detectors, changes, permissions],
+        sections,
     };
     ctx.emit(report, format, io)
 }

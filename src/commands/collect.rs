@@ -3,7 +3,7 @@
 use super::acquire::{Needs, collect_live};
 use super::changes::{lookup_options, settings};
 use super::settings::{CHANGES_WINDOW, Ctx};
-use super::{Io, RunError};
+use super::{Io, RunError, organization};
 use crate::cli::CollectArgs;
 use crate::fsio::write_atomically;
 use crate::model::time::Timestamp;
@@ -26,6 +26,7 @@ pub fn run(ctx: &Ctx, args: &CollectArgs, io: &mut Io<'_>) -> Result<Outcome, Ru
             changes: Some(changes),
             iam: true,
             progress: io.shows_progress(None),
+            org: organization::needs(&args.org, true, global.concurrency),
         },
         io,
     )?;
@@ -42,6 +43,14 @@ pub fn run(ctx: &Ctx, args: &CollectArgs, io: &mut Io<'_>) -> Result<Outcome, Ru
         for error in crate::checks::detectors::region_errors(region) {
             problems += 1;
             io.note(&format!("incomplete: {}: {error}", region.region));
+        }
+    }
+    if let Some(org) = &snapshot.organization {
+        // What the organization run could not read counts as for the audits themselves.
+        let caller = snapshot.account.id.as_deref();
+        for reason in crate::assess::organization::assess(org, caller).incomplete {
+            problems += 1;
+            io.note(&format!("incomplete: {reason}"));
         }
     }
     for region in snapshot.changes.iter().flat_map(|c| &c.regions) {

@@ -2,7 +2,7 @@
 
 use super::acquire::{Needs, acquire};
 use super::settings::{Ctx, report};
-use super::{Io, RunError};
+use super::{Io, RunError, organization};
 use crate::assess;
 use crate::cli::DetectorsArgs;
 use crate::report::Outcome;
@@ -14,11 +14,16 @@ pub fn run(ctx: &Ctx, args: &DetectorsArgs, io: &mut Io<'_>) -> Result<Outcome, 
         changes: None,
         iam: false,
         progress: io.shows_progress(Some(format)),
+        org: organization::needs(&args.org, false, ctx.global.concurrency),
     };
     let snapshot = acquire(&ctx.global, needs, io)?;
-    let section = assess::detectors::assess(
-        snapshot.account.id.as_deref(),
-        snapshot.detectors.as_deref().unwrap_or_default(),
-    );
-    ctx.emit(report("detectors", vec![section]), format, io)
+    let sections = if args.org.org {
+        organization::detector_sections(&snapshot)?
+    } else {
+        vec![assess::detectors::assess(
+            snapshot.account.id.as_deref(),
+            snapshot.detectors.as_deref().unwrap_or_default(),
+        )]
+    };
+    ctx.emit(report("detectors", sections), format, io)
 }

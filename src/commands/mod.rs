@@ -6,6 +6,7 @@ mod audit;
 mod changes;
 mod collect;
 mod detectors;
+mod organization;
 mod permissions;
 pub mod settings;
 

@@ -27,6 +27,7 @@ pub fn input(
         changes: None,
         iam: true,
         progress,
+        org: None,
     };
     let snapshot = acquire(global, needs, io)?;
     let source = if global.snapshot.is_some() {

@@ -26,6 +26,57 @@ pub enum Details {
     MemberNotEnabled(MemberNotEnabled),
     ConfigChange(Box<ConfigChange>),
     WriteAccess(WriteAccess),
+    /// `org-account-not-member`, `org-member-not-enabled`.
+    OrgAccountGap(OrgAccountGap),
+    /// `org-auto-enable-none`, `org-auto-enable-new`.
+    OrgAutoEnable(OrgAutoEnable),
+    OrgFeatureAutoEnable(OrgFeatureAutoEnable),
+    /// `org-administrator-missing`, `org-administrator-differs`.
+    OrgAdministrators(OrgAdministrators),
+    CoverageUnhealthy(CoverageUnhealthy),
+}
+
+/// An account and the regions where it is not covered.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrgAccountGap {
+    pub account_name: String,
+    /// The OU path, e.g. `Root/Workloads/Prod`.
+    pub ou: Option<String>,
+    pub regions: Vec<RegionStatusOf>,
+}
+
+/// A region and, for a member, its relationship status there.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegionStatusOf {
+    pub region: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relationship_status: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrgAutoEnable {
+    /// `NONE` or `NEW`.
+    pub auto_enable_organization_members: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrgFeatureAutoEnable {
+    pub feature: String,
+    pub feature_auto_enable: String,
+    pub members_auto_enable: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrgAdministrators {
+    /// Each delegated administrator and the regions it administers.
+    pub administrators: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoverageUnhealthy {
+    pub unhealthy: i64,
+    pub healthy: i64,
+    pub by_resource_type: std::collections::BTreeMap<String, i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

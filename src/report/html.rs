@@ -138,7 +138,7 @@ pub fn render(report: &Report, fail_on: FailOn, out: &mut dyn Write) -> std::io:
         match &section.inventory {
             Inventory::Changes(_) => changes(section.active(), out)?,
             Inventory::Permissions(_) => permissions(section.active(), out)?,
-            Inventory::Detectors(_) => {}
+            Inventory::Detectors(_) | Inventory::Organization(_) => {}
         }
     }
     let incomplete = report.incomplete();
@@ -168,8 +168,115 @@ pub fn render(report: &Report, fail_on: FailOn, out: &mut dyn Write) -> std::io:
     )
 }
 
+/// The organization's accounts × regions matrix, grouped by OU.
+fn org_coverage(
+    report: &Report,
+    org: &super::inventory::OrgInventory,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    use super::inventory::CellState;
+    writeln!(
+        out,
+        "<h2 id=\"coverage\">Coverage: organization {} ({} active accounts)</h2>",
+        esc(org.organization_id.as_deref().unwrap_or("(unknown)")),
+        org.accounts.len()
+    )?;
+    writeln!(out, "<table class=\"matrix\">\n<thead><tr><th>Account</th>")?;
+    for region in &org.regions {
+        writeln!(out, "<th class=\"region\">{}</th>", esc(region))?;
+    }
+    writeln!(out, "</tr></thead>\n<tbody>")?;
+    let mut current: Option<&str> = None;
+    for account in &org.accounts {
+        let ou = account.ou.as_deref().unwrap_or("(OU unknown)");
+        if current != Some(ou) {
+            writeln!(
+                out,
+                "<tr class=\"ou\"><th colspan=\"{}\">{}</th></tr>",
+                org.regions.len() + 1,
+                esc(ou)
+            )?;
+            current = Some(ou);
+        }
+        writeln!(
+            out,
+            "<tr class=\"account\"><th>{} <span class=\"mono muted\">{}</span></th>",
+            esc(&account.name),
+            esc(&account.id)
+        )?;
+        for cell in &account.regions {
+            let class = match cell.state {
+                CellState::Enabled => "s-enabled",
+                CellState::PlanOff => "s-gaps",
+                CellState::Suspended => "s-suspended",
+                CellState::NotMember | CellState::NoDetector | CellState::NotEnabled => {
+                    "s-no-detector"
+                }
+                CellState::RegionNotEnabled => "s-not-enabled",
+                CellState::CouldNotCheck => "s-error",
+            };
+            let here: Vec<&Finding> = report
+                .active()
+                .filter(|f| {
+                    f.account.as_deref() == Some(account.id.as_str())
+                        && f.region.as_deref().is_none_or(|r| r == cell.region)
+                })
+                .collect();
+            let title = format!(
+                "{} in {}: {}{}",
+                account.id,
+                cell.region,
+                cell.state.words(),
+                cell.detail
+                    .as_deref()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default()
+            );
+            write!(
+                out,
+                "<td class=\"cell {class}\" title=\"{}\"><details><summary>{}</summary><ul><li>{}</li>",
+                esc(&title),
+                cell.state.symbol(),
+                esc(&title)
+            )?;
+            for f in &here {
+                write!(out, "<li>{}: {}</li>", f.severity, esc(&f.title))?;
+            }
+            writeln!(out, "</ul></details></td>")?;
+        }
+        writeln!(out, "</tr>")?;
+    }
+    writeln!(out, "</tbody>\n</table>")?;
+    writeln!(
+        out,
+        "<p class=\"legend muted\"><span>✓ enabled</span><span>p a protection plan off</span><span>S suspended</span>\
+         <span>✗ not a member / no detector</span><span>i member not enabled</span><span>? could not check</span>\
+         <span>– region not enabled</span> (click a cell for its findings)</p>"
+    )?;
+    if !org.left_out.is_empty() {
+        writeln!(out, "<p class=\"muted\">Left out (not audited):")?;
+        for left in &org.left_out {
+            write!(
+                out,
+                " {} {} ({});",
+                esc(&left.name),
+                esc(&left.id),
+                left.status
+            )?;
+        }
+        writeln!(out, "</p>")?;
+    }
+    Ok(())
+}
+
 /// The accounts × regions matrix of the detector sections.
 fn coverage(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    if let Some(org) = report.sections.iter().find_map(|s| match &s.inventory {
+        Inventory::Organization(org) => Some(org),
+        _ => None,
+    }) {
+        return org_coverage(report, org, out);
+    }
     let detector_sections: Vec<_> = report
         .sections
         .iter()

@@ -91,3 +91,106 @@ pub struct PrivilegedPrincipal {
     pub arn: String,
     pub reason: PrivilegeReason,
 }
+
+/// An organization run: the accounts × regions coverage matrix and what shaped it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct OrgInventory {
+    pub organization_id: Option<String>,
+    pub management_account: Option<String>,
+    /// `delegated-administrator` or `assume-role`.
+    pub mode: &'static str,
+    /// The regions of the matrix, in its column order.
+    pub regions: Vec<String>,
+    /// Each delegated administrator and the regions it administers.
+    pub administrators: std::collections::BTreeMap<String, Vec<String>>,
+    /// `AutoEnableOrganizationMembers` per region (`ALL`, `NEW`, `NONE`).
+    pub auto_enable: std::collections::BTreeMap<String, String>,
+    /// Every active account, grouped by OU (serialized at the top level as `accounts`).
+    #[serde(skip)]
+    pub accounts: Vec<AccountRow>,
+    /// Closed and suspended accounts: listed, not audited.
+    pub left_out: Vec<LeftOut>,
+}
+
+/// One account of the organization and its state in each region.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountRow {
+    pub id: String,
+    pub name: String,
+    /// The OU path, e.g. `Root/Workloads/Prod`; `None` when the tree walk did not reach it.
+    pub ou: Option<String>,
+    /// `active` (only active accounts are audited).
+    pub status: &'static str,
+    /// `administrator`, `management` or `member`.
+    pub role: &'static str,
+    pub regions: Vec<AccountCell>,
+}
+
+/// An account's GuardDuty state in one region.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountCell {
+    pub region: String,
+    pub state: CellState,
+    /// The plans off, the relationship status, or why it could not be checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// The verdict of one account × region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CellState {
+    /// A member (or the administrator) with GuardDuty and every plan on.
+    Enabled,
+    /// Enabled, with at least one protection plan off.
+    PlanOff,
+    /// Monitoring stopped (member relationship `Disabled`) or the detector suspended.
+    Suspended,
+    /// Not a member of the administrator.
+    NotMember,
+    /// A member whose relationship is not Enabled (Invited, Removed, Resigned, …).
+    NotEnabled,
+    /// The account's own detector is missing (assume-role mode).
+    NoDetector,
+    /// The region is not enabled for the account.
+    RegionNotEnabled,
+    CouldNotCheck,
+}
+
+impl CellState {
+    /// One character for the terminal matrix.
+    pub fn symbol(self) -> char {
+        match self {
+            CellState::Enabled => '✓',
+            CellState::PlanOff => 'p',
+            CellState::Suspended => 'S',
+            CellState::NotMember => '✗',
+            CellState::NotEnabled => 'i',
+            CellState::NoDetector => '✗',
+            CellState::RegionNotEnabled => '–',
+            CellState::CouldNotCheck => '?',
+        }
+    }
+
+    pub fn words(self) -> &'static str {
+        match self {
+            CellState::Enabled => "enabled",
+            CellState::PlanOff => "a protection plan off",
+            CellState::Suspended => "suspended",
+            CellState::NotMember => "not a member",
+            CellState::NotEnabled => "member not enabled (invited, removed, resigned…)",
+            CellState::NoDetector => "no detector",
+            CellState::RegionNotEnabled => "region not enabled",
+            CellState::CouldNotCheck => "could not check",
+        }
+    }
+}
+
+/// An account of the organization that was not audited, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeftOut {
+    pub id: String,
+    pub name: String,
+    /// `suspended` (closed) or `pending-closure`.
+    pub status: &'static str,
+}

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::details::Details;
 use super::finding::{Finding, Severity};
-use super::inventory::{ChangesSummary, DetectorRow, PermissionsSummary};
+use super::inventory::{ChangesSummary, DetectorRow, OrgInventory, PermissionsSummary};
 use super::{Inventory, Report};
 use crate::model::CollectError;
 
@@ -29,6 +29,11 @@ struct Document<'a> {
     changes: Option<&'a ChangesSummary>,
     #[serde(skip_serializing_if = "Option::is_none")]
     permissions: Option<&'a PermissionsSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organization: Option<&'a OrgInventory>,
+    /// Organization runs: every account with its state in every region.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accounts: Option<&'a [super::inventory::AccountRow]>,
 }
 
 #[derive(Serialize)]
@@ -175,6 +180,14 @@ fn document(report: &Report) -> Document<'_> {
             Inventory::Permissions(summary) => Some(summary),
             _ => None,
         }),
+        organization: inventories(report).find_map(|i| match i {
+            Inventory::Organization(org) => Some(org),
+            _ => None,
+        }),
+        accounts: inventories(report).find_map(|i| match i {
+            Inventory::Organization(org) => Some(org.accounts.as_slice()),
+            _ => None,
+        }),
     }
 }
 
@@ -224,6 +237,11 @@ impl Serialize for Typed<'_> {
             Details::NotCentrallyManaged(d) => d.serialize(serializer),
             Details::MemberNotEnabled(d) => d.serialize(serializer),
             Details::ConfigChange(d) => d.serialize(serializer),
+            Details::OrgAccountGap(d) => d.serialize(serializer),
+            Details::OrgAutoEnable(d) => d.serialize(serializer),
+            Details::OrgFeatureAutoEnable(d) => d.serialize(serializer),
+            Details::OrgAdministrators(d) => d.serialize(serializer),
+            Details::CoverageUnhealthy(d) => d.serialize(serializer),
             Details::WriteAccess(d) => {
                 let actions = d.actions();
                 let mut map = serializer.serialize_map(Some(3))?;

@@ -155,6 +155,7 @@ pub enum Inventory {
     Detectors(Vec<inventory::DetectorRow>),
     Changes(inventory::ChangesSummary),
     Permissions(inventory::PermissionsSummary),
+    Organization(inventory::OrgInventory),
 }
 
 impl Inventory {
@@ -164,6 +165,7 @@ impl Inventory {
             Inventory::Detectors(_) => "detectors",
             Inventory::Changes(_) => "changes",
             Inventory::Permissions(_) => "permissions",
+            Inventory::Organization(_) => "organization",
         }
     }
 }

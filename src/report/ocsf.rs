@@ -149,7 +149,16 @@ fn severity(s: Severity) -> (u32, &'static str) {
 /// The resource type, in AWS's `AWS::Service::Type` form, by check.
 fn resource_type(f: &Finding) -> &'static str {
     match f.check {
-        CheckId::DetectorMissing | CheckId::MemberNotEnabled => "AWS::::Account",
+        CheckId::DetectorMissing
+        | CheckId::MemberNotEnabled
+        | CheckId::OrgAccountNotMember
+        | CheckId::OrgMemberNotEnabled => "AWS::::Account",
+        CheckId::OrgAutoEnableNone
+        | CheckId::OrgAutoEnableNew
+        | CheckId::OrgFeatureAutoEnableWeaker
+        | CheckId::OrgAdministratorMissing
+        | CheckId::OrgAdministratorDiffers => "AWS::Organizations::Organization",
+        CheckId::RuntimeCoverageUnhealthy => "AWS::GuardDuty::Detector",
         CheckId::NonPrivilegedWriteAccess if f.resource.contains(":role/") => "AWS::IAM::Role",
         CheckId::NonPrivilegedWriteAccess => "AWS::IAM::User",
         CheckId::GuardDutyConfigChange
@@ -178,7 +187,12 @@ fn event(f: &Finding, run_time: i64) -> Event<'_> {
         | Details::PublishingFrequency(_)
         | Details::NotCentrallyManaged(_)
         | Details::MemberNotEnabled(_)
-        | Details::WriteAccess(_) => None,
+        | Details::WriteAccess(_)
+        | Details::OrgAccountGap(_)
+        | Details::OrgAutoEnable(_)
+        | Details::OrgFeatureAutoEnable(_)
+        | Details::OrgAdministrators(_)
+        | Details::CoverageUnhealthy(_) => None,
     };
     let is_change = change.is_some();
     let (class_uid, class_name) = if is_change {

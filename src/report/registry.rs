@@ -47,6 +47,14 @@ pub enum CheckId {
     FindingFrequencySixHours,
     GuardDutyConfigChange,
     NonPrivilegedWriteAccess,
+    OrgAccountNotMember,
+    OrgMemberNotEnabled,
+    OrgAutoEnableNone,
+    OrgAutoEnableNew,
+    OrgFeatureAutoEnableWeaker,
+    OrgAdministratorMissing,
+    OrgAdministratorDiffers,
+    RuntimeCoverageUnhealthy,
 }
 
 impl CheckId {
@@ -68,6 +76,14 @@ impl CheckId {
         CheckId::FindingFrequencySixHours,
         CheckId::GuardDutyConfigChange,
         CheckId::NonPrivilegedWriteAccess,
+        CheckId::OrgAccountNotMember,
+        CheckId::OrgMemberNotEnabled,
+        CheckId::OrgAutoEnableNone,
+        CheckId::OrgAutoEnableNew,
+        CheckId::OrgFeatureAutoEnableWeaker,
+        CheckId::OrgAdministratorMissing,
+        CheckId::OrgAdministratorDiffers,
+        CheckId::RuntimeCoverageUnhealthy,
     ];
 
     /// The check's id, severity, title and remediation.
@@ -185,6 +201,71 @@ impl CheckId {
                   or cap them with a permissions boundary), keeping them only for the security team's roles; \
                   if this principal is meant to manage GuardDuty, pass its ARN with `--privileged`. \
                   `gdaudit permissions explain PRINCIPAL` shows every statement involved.",
+            },
+            CheckId::OrgAccountNotMember => &CheckInfo {
+                id: "org-account-not-member",
+                severity: Severity::High,
+                title: "An active organization account is not a GuardDuty member",
+                remediation: "From the delegated administrator, add the account as a member \
+                              (`aws guardduty create-members --detector-id ID --account-details AccountId=ACCOUNT`) \
+                              in every region, and set auto-enable to ALL so every account is covered \
+                              (`aws guardduty update-organization-configuration --auto-enable-organization-members ALL`).",
+            },
+            CheckId::OrgMemberNotEnabled => &CheckInfo {
+                id: "org-member-not-enabled",
+                severity: Severity::High,
+                title: "A member account is not Enabled (invited, removed, resigned or suspended)",
+                remediation: "From the delegated administrator, enable the member again \
+                              (`aws guardduty create-members` for organization accounts, then \
+                              `aws guardduty start-monitoring-members --account-ids ACCOUNT`); a suspended \
+                              member fails Security Hub's GuardDuty controls until it is monitored or disassociated.",
+            },
+            CheckId::OrgAutoEnableNone => &CheckInfo {
+                id: "org-auto-enable-none",
+                severity: Severity::High,
+                title: "GuardDuty is not auto-enabled for organization members",
+                remediation: "`aws guardduty update-organization-configuration --detector-id ID \
+                              --auto-enable-organization-members ALL` in every region (from the delegated administrator).",
+            },
+            CheckId::OrgAutoEnableNew => &CheckInfo {
+                id: "org-auto-enable-new",
+                severity: Severity::Medium,
+                title: "GuardDuty is auto-enabled only for new organization members",
+                remediation: "Set `--auto-enable-organization-members ALL` so accounts that joined before are \
+                              covered too: `aws guardduty update-organization-configuration --detector-id ID \
+                              --auto-enable-organization-members ALL`.",
+            },
+            CheckId::OrgFeatureAutoEnableWeaker => &CheckInfo {
+                id: "org-feature-auto-enable-weaker",
+                severity: Severity::Medium,
+                title: "A protection plan is auto-enabled for fewer accounts than GuardDuty itself",
+                remediation: "Raise the plan's organization auto-enable to match: \
+                              `aws guardduty update-organization-configuration --detector-id ID --features \
+                              '[{\"Name\":\"FEATURE\",\"AutoEnable\":\"ALL\"}]'`.",
+            },
+            CheckId::OrgAdministratorMissing => &CheckInfo {
+                id: "org-administrator-missing",
+                severity: Severity::High,
+                title: "No GuardDuty delegated administrator in a region",
+                remediation: "From the management account: `aws guardduty enable-organization-admin-account \
+                              --admin-account-id ACCOUNT --region REGION` (the same account in every region).",
+            },
+            CheckId::OrgAdministratorDiffers => &CheckInfo {
+                id: "org-administrator-differs",
+                severity: Severity::High,
+                title: "The GuardDuty delegated administrator differs between regions",
+                remediation: "Use one delegated administrator in every region: from the management account, \
+                              `aws guardduty disable-organization-admin-account` where it differs, then \
+                              `enable-organization-admin-account --admin-account-id ACCOUNT`.",
+            },
+            CheckId::RuntimeCoverageUnhealthy => &CheckInfo {
+                id: "runtime-coverage-unhealthy",
+                severity: Severity::Medium,
+                title: "Runtime Monitoring coverage is unhealthy for some resources",
+                remediation: "List them with `aws guardduty list-coverage --filter-criteria \
+                              '{\"FilterCriterion\":[{\"CriterionKey\":\"COVERAGE_STATUS\",\"FilterCondition\":{\"Equals\":[\"UNHEALTHY\"]}}]}'` \
+                              and fix what each names (agent not installed, VPC endpoint missing, SCP denying \
+                              guardduty:SendSecurityTelemetry).",
             },
         }
     }

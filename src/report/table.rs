@@ -85,6 +85,7 @@ fn render_section(
         Inventory::Detectors(rows) => render_detectors(section, rows, opts, out),
         Inventory::Changes(summary) => render_changes(section, summary, opts, out),
         Inventory::Permissions(summary) => render_permissions(section, summary, opts, out),
+        Inventory::Organization(org) => render_organization(section, org, opts, out),
     }
 }
 
@@ -572,6 +573,7 @@ fn render_audit(
             Inventory::Detectors(_) => "GuardDuty detectors",
             Inventory::Changes(_) => "GuardDuty configuration changes",
             Inventory::Permissions(_) => "Who can change GuardDuty",
+            Inventory::Organization(_) => "The organization",
         };
         writeln!(out, "=== {title} ===\n")?;
         render_section(section, opts, out)?;
@@ -614,4 +616,201 @@ fn counted<'a>(
     } else {
         format!("{total} {noun}{plural} ({})", counts.join(", "))
     }
+}
+
+/// A short code for a region, as AWS's own abbreviations go: `use1`, `euw2`, `apse1`.
+pub fn region_code(region: &str) -> String {
+    let parts: Vec<&str> = region.split('-').collect();
+    let direction = |word: &str| -> Option<&'static str> {
+        Some(match word {
+            "east" => "e",
+            "west" => "w",
+            "north" => "n",
+            "south" => "s",
+            "central" => "c",
+            "northeast" => "ne",
+            "southeast" => "se",
+            "northwest" => "nw",
+            "southwest" => "sw",
+            _ => return None,
+        })
+    };
+    match parts.as_slice() {
+        [area, word, number] => match direction(word) {
+            Some(d) => format!("{area}{d}{number}"),
+            None => region.chars().take(5).collect(),
+        },
+        [area, "gov", word, number] => match direction(word) {
+            Some(d) => format!("{area}g{d}{number}"),
+            None => region.chars().take(5).collect(),
+        },
+        _ => region.chars().take(5).collect(),
+    }
+}
+
+/// `--org`: the accounts × regions matrix, grouped by OU, then the findings by account.
+fn render_organization(
+    section: &Section,
+    org: &super::inventory::OrgInventory,
+    opts: TableOptions,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let admins: Vec<&str> = org.administrators.keys().map(String::as_str).collect();
+    para(
+        out,
+        opts.width,
+        "",
+        "  ",
+        &format!(
+            "Organization {} (management account {}) · {} · delegated administrator {} · {} active account(s){}",
+            org.organization_id.as_deref().unwrap_or("(unknown)"),
+            org.management_account.as_deref().unwrap_or("?"),
+            org.mode,
+            if admins.is_empty() {
+                "none found".to_owned()
+            } else {
+                admins.join(", ")
+            },
+            org.accounts.len(),
+            if org.left_out.is_empty() {
+                String::new()
+            } else {
+                format!(", {} left out (closed or suspended)", org.left_out.len())
+            }
+        ),
+    )?;
+    writeln!(out)?;
+    let codes: Vec<String> = org.regions.iter().map(|r| region_code(r)).collect();
+    let cells = org.regions.len() * 2;
+    let natural = org
+        .accounts
+        .iter()
+        .map(|a| a.name.width() + 14)
+        .max()
+        .unwrap_or(20)
+        .max(20);
+    let label = match opts.width {
+        Some(w) => natural.min(w.saturating_sub(cells + 1)).max(16),
+        None => natural,
+    };
+    let height = codes.iter().map(String::len).max().unwrap_or(0);
+    for line in 0..height {
+        let mut text = " ".repeat(label + 1);
+        for code in &codes {
+            text.push(code.chars().nth(line).unwrap_or(' '));
+            text.push(' ');
+        }
+        writeln!(out, "{}", text.trim_end())?;
+    }
+    let mut current_ou: Option<&str> = None;
+    for account in &org.accounts {
+        let ou = account.ou.as_deref().unwrap_or("(OU unknown)");
+        if current_ou != Some(ou) {
+            writeln!(out, "{}", cut(&clean(ou), label + cells))?;
+            current_ou = Some(ou);
+        }
+        let who = format!("  {} {}", clean(&account.name), account.id);
+        let who = if who.width() > label {
+            // Keep the account id whole; cut the name.
+            let room = label.saturating_sub(account.id.len() + 3);
+            format!("  {} {}", cut(&clean(&account.name), room), account.id)
+        } else {
+            who
+        };
+        let mut text = format!("{who}{}", " ".repeat(label.saturating_sub(who.width()) + 1));
+        for cell in &account.regions {
+            text.push(cell.state.symbol());
+            text.push(' ');
+        }
+        writeln!(out, "{}", text.trim_end())?;
+    }
+    para(
+        out,
+        opts.width,
+        "Legend: ",
+        "  ",
+        "✓ enabled · p a protection plan off · S suspended · ✗ not a member (or no detector) · i member not enabled (invited, removed…) · – region not enabled · ? could not check",
+    )?;
+    let regions: Vec<String> = org
+        .regions
+        .iter()
+        .zip(&codes)
+        .map(|(r, c)| format!("{c}={r}"))
+        .collect();
+    para(out, opts.width, "Regions: ", "  ", &regions.join(" "))?;
+    let mut by_setting: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (region, setting) in &org.auto_enable {
+        by_setting.entry(setting).or_default().push(region);
+    }
+    if !by_setting.is_empty() {
+        let words: Vec<String> = by_setting
+            .iter()
+            .map(|(setting, regions)| format!("{setting} in {} region(s)", regions.len()))
+            .collect();
+        para(
+            out,
+            opts.width,
+            "Auto-enable for members: ",
+            "  ",
+            &words.join("; "),
+        )?;
+    }
+    for left in &org.left_out {
+        para(
+            out,
+            opts.width,
+            "Left out: ",
+            "  ",
+            &format!(
+                "{} {} ({}): not audited",
+                clean(&left.name),
+                left.id,
+                left.status
+            ),
+        )?;
+    }
+    if section.active().next().is_none() {
+        writeln!(out, "\nNo organization findings.")?;
+    } else {
+        writeln!(out, "\nOrganization findings")?;
+        let mut grid = Grid::new(vec![
+            Column::cut("Severity", 8, 0),
+            Column::cut("Account", 12, 0),
+            Column::cut("Region", 16, 1),
+            Column::cut("Check", 30, 2),
+            Column::wrap("Finding", 0).or_below(),
+        ]);
+        let mut findings: Vec<&Finding> = section.active().collect();
+        findings.sort_by(|a, b| {
+            (&a.account, std::cmp::Reverse(a.severity), &a.region).cmp(&(
+                &b.account,
+                std::cmp::Reverse(b.severity),
+                &b.region,
+            ))
+        });
+        for f in findings {
+            grid.row(vec![
+                Cell::severity(f.severity),
+                Cell::new(clean(f.account.as_deref().unwrap_or("organization"))),
+                Cell::new(clean(f.region.as_deref().unwrap_or("all"))),
+                Cell::new(f.check.as_str()),
+                Cell::new(clean(&f.title)),
+            ]);
+        }
+        grid.render(opts.width, opts.color, out)?;
+        write_fixes(section.active(), opts, out)?;
+    }
+    writeln!(out)?;
+    para(
+        out,
+        opts.width,
+        "Summary: ",
+        "  ",
+        &counted(
+            section.active(),
+            |s| section.count(s),
+            "organization finding",
+        ),
+    )?;
+    write_incomplete(section, opts, out)
 }

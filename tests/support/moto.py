@@ -54,7 +54,8 @@ where "*" applies to every region without an entry of its own, and REGION is
                    "additional": [{"name": "EKS_ADDON_MANAGEMENT", "auto_enable": "NEW"}]}],
      "members": [{"account_id": "...", "email": "...", "relationship_status": "Enabled",
                   "features": [optional, as in GetDetector]}],
-     "coverage": {"by_status": {"HEALTHY": 3}, "by_resource_type": {"EKS": 3}}}
+     "coverage": {"by_status": {"HEALTHY": 3}, "by_resource_type": {"EKS": 3}},
+     "deny": ["ListOrganizationAdminAccounts"]}   (optional: that call is denied there)
 
 GDAUDIT_MOTO_VERBOSE=1 logs every request to stderr (which calls gdaudit makes).
 
@@ -190,6 +191,13 @@ def install_org_shims(plain_list_members) -> None:  # type: ignore[no-untyped-de
         if state is None:
             return original_admins(self)
         caller = self.current_account
+        # A seeded fault: "deny": ["ListOrganizationAdminAccounts"] in a region's state, as
+        # an SCP denying the call there would.
+        if "ListOrganizationAdminAccounts" in state.get("deny", []):
+            raise AccessDenied(
+                "User is not authorized to perform: guardduty:ListOrganizationAdminAccounts "
+                "with an explicit deny in a service control policy"
+            )
         if caller != state.get("admin") and caller != management_account(caller):
             raise AccessDenied(
                 "The request is rejected because the current account is not the "
