@@ -92,7 +92,34 @@ async fn admin_detector(endpoint: &str, admin: &str, region: &str) {
     create.send().await.expect("CreateDetector");
 }
 
+/// Creates `role` in `account` (IAM, through the seeding role).
+async fn create_role(endpoint: &str, account: &str, role: &str) {
+    let config = config_in(endpoint, account).await;
+    aws_sdk_iam::Client::new(&config)
+        .create_role()
+        .role_name(role)
+        .assume_role_policy_document(
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"AWS": format!("arn:aws:iam::{MANAGEMENT}:root")},
+                "Action": "sts:AssumeRole"}]})
+            .to_string(),
+        )
+        .send()
+        .await
+        .expect("CreateRole");
+}
+
 async fn seed(moto: &Moto, deny_admin_lookup_in: Option<&str>) -> Org {
+    seed_with(moto, deny_admin_lookup_in, None).await
+}
+
+/// With `roles`: the role to create in every active account but the one named, and
+/// sts:AssumeRole then refused for a role that does not exist.
+async fn seed_with(
+    moto: &Moto,
+    deny_admin_lookup_in: Option<&str>,
+    roles: Option<(&str, usize)>,
+) -> Org {
     let endpoint = moto.endpoint.as_str();
     let org = aws_sdk_organizations::Client::new(&management_config(endpoint));
     org.create_organization()
@@ -203,7 +230,19 @@ async fn seed(moto: &Moto, deny_admin_lookup_in: Option<&str>) -> Org {
         }
         regions.insert(region.to_owned(), state);
     }
-    seed_guardduty_org(endpoint, &json!({ "regions": regions }));
+    let mut state = json!({ "regions": regions });
+    if let Some((role, without)) = roles {
+        for (i, account) in std::iter::once(MANAGEMENT.to_owned())
+            .chain(ids[..21].iter().cloned())
+            .enumerate()
+        {
+            if i != without {
+                create_role(endpoint, &account, role).await;
+            }
+        }
+        state["require_roles"] = json!(true);
+    }
+    seed_guardduty_org(endpoint, &state);
     Org {
         admin,
         members,
@@ -388,5 +427,46 @@ fn a_member_account_is_not_the_administrator_and_says_so() {
         // Never a pass, and no account reported as "not a member" from a view that cannot tell.
         let doc = common::json_stdout(&out);
         assert!(findings_of(&doc, "org-account-not-member").is_empty());
+    });
+}
+
+#[test]
+fn an_account_whose_role_cannot_be_assumed_is_named_and_never_skipped() {
+    let moto = Moto::start_multi_account(MANAGEMENT);
+    common::block_on(async {
+        // Every active account has the role but acct-05 (index 6: the management account
+        // comes first).
+        let org = seed_with(&moto, None, Some(("gdaudit-read", 6))).await;
+        let missing = org.members[4].clone();
+        let out = common::gdaudit_cmd(&moto.endpoint)
+            .args(["--regions", &REGIONS.join(",")])
+            .args([
+                "detectors",
+                "--org",
+                "--assume-role",
+                "gdaudit-read",
+                "-o",
+                "json",
+                "--fail-on",
+                "never",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3), "{}", common::describe(&out));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&missing) && stderr.contains("could not assume"),
+            "{stderr}"
+        );
+        let doc = common::json_stdout(&out);
+        assert_eq!(doc["organization"]["mode"], "assume-role");
+        // Still a row, every cell "could not check"; the others were read.
+        for region in REGIONS {
+            assert_eq!(cell(&doc, &missing, region)["state"], "could-not-check");
+            assert_eq!(cell(&doc, &org.admin, region)["state"], "enabled");
+            // Members have no detector of their own in this emulator: the sweep says so.
+            assert_eq!(cell(&doc, &org.members[0], region)["state"], "no-detector");
+        }
+        assert_eq!(doc["accounts"].as_array().unwrap().len(), 22);
     });
 }

@@ -44,6 +44,9 @@ Until a state is seeded, GuardDuty behaves as moto's own (with the ListMembers s
 Started with `--multi-account` (organization tests), requests act in the account of their
 access key: see use_access_key_accounts().
 
+With `"require_roles": true` in the seeded state, sts:AssumeRole answers AccessDenied for a
+role that does not exist in its account's IAM (moto alone lets any role be assumed).
+
 Seeding: a test POSTs the state as JSON to `<endpoint>/moto-api/gdaudit/guardduty-org`
 (moto's test-only API path; never an AWS path), replacing any earlier state:
     {"regions": {"*": REGION, "eu-west-1": REGION, ...}}
@@ -376,6 +379,32 @@ def install_org_shims(plain_list_members) -> None:  # type: ignore[no-untyped-de
         delegated(name)
 
 
+def require_existing_roles() -> None:
+    """sts:AssumeRole fails, as on AWS, for a role that does not exist in its account, once
+    the seeded state says `"require_roles": true` (moto alone lets any role be assumed)."""
+    from moto.iam.models import iam_backends
+    from moto.sts.exceptions import STSClientError
+    from moto.sts.responses import TokenResponse
+
+    original = TokenResponse.assume_role
+
+    def assume_role(self):  # type: ignore[no-untyped-def]
+        role_arn = self._get_param("RoleArn") or ""
+        if _org_state.get("require_roles"):
+            account = role_arn.split(":")[4] if role_arn.count(":") >= 5 else ""
+            name = role_arn.split(":role/", 1)[-1].rsplit("/", 1)[-1]
+            roles = iam_backends[account]["global"].roles.values() if account else []
+            if not any(r.name == name for r in roles):
+                raise STSClientError(
+                    "AccessDenied",
+                    f"User: {self.current_account} is not authorized to perform: "
+                    f"sts:AssumeRole on resource: {role_arn}",
+                )
+        return original(self)
+
+    TokenResponse.assume_role = assume_role  # type: ignore[method-assign]
+
+
 def use_access_key_accounts() -> None:
     """`--multi-account`: each request acts in the account its access key belongs to.
 
@@ -430,6 +459,7 @@ def main() -> int:
     from moto.server import ThreadedMotoServer
 
     if "--multi-account" in sys.argv[1:]:
+        require_existing_roles()
         use_access_key_accounts()
     if "--no-shims" not in sys.argv[1:]:
         install_shims()
