@@ -39,6 +39,9 @@ pub(crate) struct StatementInfo {
     /// The resource patterns that share an ARN with some template of the account (the
     /// others cannot matter), as written and as tokens.
     pub patterns: Vec<(String, Vec<Token>)>,
+    /// Identifies `negated` and `patterns` across every policy of the evaluation (statements
+    /// with the same resources share it), for memoizing resource-set questions.
+    pub spec: u32,
 }
 
 /// One statement applying to one action.
@@ -150,6 +153,7 @@ impl PolicyEffects {
                     resource_variables,
                     negated: statement.resources.negated,
                     patterns,
+                    spec: 0,
                 });
             }
         }

@@ -74,33 +74,35 @@ impl<'a> Facts<'a> {
     /// The value of a key (matched case-insensitively, as AWS does for key names), and
     /// whether it came from a role's tags.
     fn lookup(&self, key: &str) -> (Value<'a>, bool) {
-        let lower = key.to_ascii_lowercase();
         let one = |v: &'a str| Value::Present(vec![Cow::Borrowed(v)]);
-        let value = match lower.as_str() {
-            "aws:principalarn" => one(self.arn),
-            "aws:principalaccount" => match self.principal_account() {
+        let is = |name: &str| key.eq_ignore_ascii_case(name);
+        let value = match () {
+            () if is("aws:PrincipalArn") => one(self.arn),
+            () if is("aws:PrincipalAccount") => match self.principal_account() {
                 Some(a) => one(a),
                 None => Value::Unknown,
             },
-            "aws:principaltype" => one(match self.kind {
+            () if is("aws:PrincipalType") => one(match self.kind {
                 PrincipalKind::User => "User",
                 PrincipalKind::Role => "AssumedRole",
             }),
-            "aws:username" => match self.kind {
+            () if is("aws:username") => match self.kind {
                 PrincipalKind::User => one(self.name),
                 PrincipalKind::Role => Value::Absent,
             },
-            "aws:userid" => match (self.kind, self.user_id) {
+            () if is("aws:userid") => match (self.kind, self.user_id) {
                 (PrincipalKind::User, Some(id)) if !id.is_empty() => one(id),
                 _ => Value::Unknown,
             },
-            "aws:principalisawsservice" => one("false"),
-            "aws:principalservicename" | "aws:principalservicenameslist" => Value::Absent,
-            "aws:requestedregion" => match self.region {
+            () if is("aws:PrincipalIsAWSService") => one("false"),
+            () if is("aws:PrincipalServiceName") || is("aws:PrincipalServiceNamesList") => {
+                Value::Absent
+            }
+            () if is("aws:RequestedRegion") => match self.region {
                 Some(r) => one(r),
                 None => Value::Unknown,
             },
-            "aws:resourceaccount" => match self.account {
+            () if is("aws:ResourceAccount") => match self.account {
                 Some(a) => one(a),
                 None => Value::Unknown,
             },
@@ -163,6 +165,20 @@ impl<'a> Facts<'a> {
         }
         out.push_str(rest);
         Some(Cow::Owned(out))
+    }
+
+    /// Decides a whole block, without naming the undecided keys.
+    pub fn truth(&self, block: &Block) -> (Truth, bool) {
+        let mut used_role_tags = false;
+        let mut truth = Truth::True;
+        for clause in block {
+            match self.clause(clause, &mut used_role_tags) {
+                Truth::True => {}
+                Truth::False => return (Truth::False, used_role_tags),
+                Truth::Unknown => truth = Truth::Unknown,
+            }
+        }
+        (truth, used_role_tags)
     }
 
     /// Decides a whole block.

@@ -308,9 +308,12 @@ impl<'c> Layers<'c> {
                 let Some(info) = h.info() else {
                     return Status::Applies;
                 };
-                let decided = facts.decide(&info.conditions);
-                role_tags |= decided.used_role_tags;
-                match decided.truth {
+                if info.conditions.is_empty() && info.resource_variables.is_empty() {
+                    return Status::Applies;
+                }
+                let (truth, used_role_tags) = facts.truth(&info.conditions);
+                role_tags |= used_role_tags;
+                match truth {
                     Truth::False => Status::Never,
                     Truth::Unknown => Status::Maybe,
                     Truth::True if !info.resource_variables.is_empty() => Status::Maybe,
@@ -393,7 +396,7 @@ impl<'c> Layers<'c> {
             universe,
             region: region.as_deref(),
         };
-        if query.scoped(sorted, level) {
+        if query.scoped(sorted, level, scratch) {
             outcome.resource_scoped = true;
             outcome.resources = query.survivors(sorted, level, None, true, scratch);
         }
@@ -581,19 +584,21 @@ impl Query<'_, '_> {
         }
 
         let mut key: Vec<u64> = vec![self.universe as u64, u64::from(every)];
-        key.extend(
-            self.region
-                .map(|r| r.bytes().fold(0u64, |h, b| h * 131 + u64::from(b))),
-        );
+        key.extend(self.region.map(|r| {
+            r.bytes()
+                .fold(0u64, |h, b| h.wrapping_mul(131).wrapping_add(u64::from(b)))
+        }));
         for layer in &constrained {
             key.push(u64::MAX);
             let mut ids: Vec<u64> = layer.iter().map(|s| s.2).collect();
             ids.sort_unstable();
+            ids.dedup();
             key.extend(ids);
         }
         key.push(u64::MAX - 1);
         let mut ids: Vec<u64> = denies.iter().map(|s| s.2).collect();
         ids.sort_unstable();
+        ids.dedup();
         key.extend(ids);
         if let Some(found) = scratch.queries.get(&key) {
             return found.clone();
@@ -604,7 +609,12 @@ impl Query<'_, '_> {
         let mut groups: Vec<Vec<Pick<'_>>> = Vec::new();
         for layer in &constrained {
             let mut picks = Vec::new();
-            for (info, _, _) in layer.iter() {
+            let mut seen: Vec<u64> = Vec::new();
+            for (info, _, spec) in layer.iter() {
+                if seen.contains(spec) {
+                    continue;
+                }
+                seen.push(*spec);
                 if info.negated {
                     picks.push(Pick::AllBut(&info.patterns));
                 } else {
@@ -614,7 +624,12 @@ impl Query<'_, '_> {
             groups.push(picks);
         }
         let mut minus: Vec<&(String, Vec<Token>)> = Vec::new();
-        for (info, _, _) in &denies {
+        let mut seen: Vec<u64> = Vec::new();
+        for (info, _, spec) in &denies {
+            if seen.contains(spec) {
+                continue;
+            }
+            seen.push(*spec);
             if info.negated {
                 groups.push(info.patterns.iter().map(Pick::Pattern).collect());
             } else {
@@ -722,11 +737,11 @@ impl Query<'_, '_> {
 
     /// Is some resource of the action left out at this level: by a layer that does not reach
     /// it, or by a Deny that counts?
-    fn scoped(&self, sorted: &Sorted<'_, '_>, level: Level) -> bool {
+    fn scoped(&self, sorted: &Sorted<'_, '_>, level: Level, scratch: &mut Scratch) -> bool {
         if sorted.denies.iter().any(|(_, st)| st.deny_counts(level)) {
             return true;
         }
-        let templates = self.templates();
+        let mut templates: Option<Vec<(usize, Vec<Token>)>> = None;
         for (_, hits) in &sorted.layers {
             let counted: Vec<&StatementInfo> = hits
                 .iter()
@@ -764,7 +779,24 @@ impl Query<'_, '_> {
             if total > MAX_COMBINATIONS {
                 return true;
             }
-            for (_, template) in &templates {
+            let mut key: Vec<u64> = vec![u64::MAX - 3, self.universe as u64];
+            key.extend(self.region.map(|r| {
+                r.bytes()
+                    .fold(0u64, |h, b| h.wrapping_mul(131).wrapping_add(u64::from(b)))
+            }));
+            let mut ids: Vec<u64> = counted.iter().map(|i| u64::from(i.spec)).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            key.extend(ids);
+            if let Some(found) = scratch.queries.get(&key) {
+                if !found.is_empty() {
+                    return true;
+                }
+                continue;
+            }
+            let templates = templates.get_or_insert_with(|| self.templates());
+            let mut outside = false;
+            'templates: for (_, template) in templates.iter() {
                 let mut odometer = vec![0usize; groups.len()];
                 loop {
                     let pos: Vec<&[Token]> = groups
@@ -773,7 +805,8 @@ impl Query<'_, '_> {
                         .map(|(g, &i)| g[i].1.as_slice())
                         .collect();
                     if glob::nonempty(template, &pos, &minus) {
-                        return true;
+                        outside = true;
+                        break 'templates;
                     }
                     let mut k = 0;
                     while k < odometer.len() {
@@ -789,15 +822,24 @@ impl Query<'_, '_> {
                     }
                 }
             }
+            let answer = if outside {
+                vec![String::new()]
+            } else {
+                Vec::new()
+            };
+            scratch.queries.insert(key, answer);
+            if outside {
+                return true;
+            }
         }
         false
     }
 }
 
 impl HitRef<'_> {
-    /// Identifies the statement across principals (policy id and statement index).
+    /// Identifies the statement's resources across principals and policies.
     fn key(&self) -> u64 {
-        ((self.source.id as u64) << 16) | u64::from(self.hit.statement)
+        self.info().map_or(u64::MAX - 2, |i| u64::from(i.spec))
     }
 }
 

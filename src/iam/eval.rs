@@ -273,7 +273,19 @@ impl<'a> Context<'a> {
             compile_job(job, table, &resources, cache)
         });
         let mut policies = Vec::with_capacity(compiled.len());
-        for (policy, mut job_problems) in compiled {
+        // Statements with the same resources get the same spec id, whatever policy they are in.
+        let mut specs: HashMap<(bool, Vec<String>), u32> = HashMap::new();
+        for (mut policy, mut job_problems) in compiled {
+            if let Some(effects) = &mut policy.effects {
+                for info in &mut effects.statements {
+                    let key = (
+                        info.negated,
+                        info.patterns.iter().map(|p| p.0.clone()).collect(),
+                    );
+                    let next = u32::try_from(specs.len()).unwrap_or(u32::MAX);
+                    info.spec = *specs.entry(key).or_insert(next);
+                }
+            }
             policies.push(policy);
             problems.append(&mut job_problems);
         }

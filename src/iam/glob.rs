@@ -220,11 +220,26 @@ pub fn covers(pattern: &[Token], set: &[Token]) -> bool {
 /// `negatives`? Exact (a walk of the product of the patterns' subset automata), for the sets of
 /// resources that survive an Allow in every layer and every Deny.
 pub fn nonempty(template: &[Token], positives: &[&[Token]], negatives: &[&[Token]]) -> bool {
+    // The common cases need no automaton.
+    if positives.iter().any(|p| !intersects(p, template)) {
+        return false;
+    }
+    let negatives: Vec<&[Token]> = negatives
+        .iter()
+        .copied()
+        .filter(|n| intersects(n, template))
+        .collect();
+    if negatives.is_empty() && positives.len() <= 1 {
+        return true;
+    }
+    if negatives.iter().any(|n| covers(n, template)) {
+        return false;
+    }
     let mut patterns: Vec<&[Token]> = Vec::with_capacity(1 + positives.len() + negatives.len());
     patterns.push(template);
     patterns.extend_from_slice(positives);
     // A negative that cannot match anything the template does is irrelevant.
-    patterns.extend(negatives.iter().filter(|n| intersects(n, template)));
+    patterns.extend(negatives.iter().copied());
     let must = 1 + positives.len();
     let automaton = Product::new(&patterns);
     // The alphabet: every literal byte, `:` and `/`, and one byte standing for all others.
