@@ -394,3 +394,29 @@ fn arns_match_case_sensitively_and_a_star_ending_a_segment_crosses_colons() {
     assert_eq!((v.decision, v.resource_scoped), (Decision::Allowed, false));
     assert!(verdict(&eval, "within", "DeleteDetector").is_none());
 }
+
+#[test]
+fn explain_names_the_surviving_resources_and_regions() {
+    let details = users(vec![user(
+        "u",
+        &[&doc(
+            r#"[{"Effect":"Allow","Action":"guardduty:*","Resource":"*"},
+                {"Effect":"Deny","Action":"guardduty:DeleteDetector","Resource":"arn:aws:guardduty:us-east-1:111122223333:detector/*",
+                 "Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}},
+                {"Effect":"Deny","Action":"guardduty:ArchiveFindings","Resource":"*",
+                 "Condition":{"StringNotEquals":{"aws:RequestedRegion":"eu-west-1"}}}]"#,
+        )],
+    )]);
+    let opts = EvalOptions::default();
+    let delete = explain(&details, &opts, "u", Some("DeleteDetector")).unwrap();
+    let text = delete.to_string();
+    assert!(
+        text.contains(
+            "allowed on detector resources except arn:aws:guardduty:us-east-1:111122223333:detector/*"
+        ),
+        "{text}"
+    );
+    let archive = explain(&details, &opts, "u", Some("ArchiveFindings")).unwrap();
+    assert_eq!(archive.actions[0].regions, vec!["eu-west-1".to_owned()]);
+    assert!(archive.to_string().contains("only in eu-west-1"));
+}
