@@ -216,6 +216,10 @@ impl<'a> Facts<'a> {
         let Some(op) = Operator::parse(&clause.operator) else {
             return Truth::Unknown;
         };
+        if clause.values.is_empty() {
+            // No usable value (an empty list, or something that is not a value).
+            return Truth::Unknown;
+        }
         let (value, role_tags) = self.lookup(&clause.key);
         if op.null {
             let present = match value {

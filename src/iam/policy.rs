@@ -491,6 +491,15 @@ impl<'de> Deserialize<'de> for Scalars {
             fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
                 Ok(Scalars(Vec::new()))
             }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                // Not a condition value AWS accepts: kept as no value, which leaves the
+                // clause undecided rather than rejecting the whole policy.
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Scalars(Vec::new()))
+            }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let mut all = Vec::new();
                 while let Some(one) = seq.next_element::<Scalars>()? {

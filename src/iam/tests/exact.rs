@@ -420,3 +420,18 @@ fn explain_names_the_surviving_resources_and_regions() {
     assert_eq!(archive.actions[0].regions, vec!["eu-west-1".to_owned()]);
     assert!(archive.to_string().contains("only in eu-west-1"));
 }
+
+#[test]
+fn a_condition_value_that_is_not_a_value_leaves_the_clause_undecided() {
+    let eval = evaluate_default(&users(vec![user(
+        "u",
+        &[&doc(
+            r#"{"Effect":"Allow","Action":"guardduty:DeleteDetector","Resource":"*",
+                "Condition":{"StringEquals":{"aws:PrincipalType":{"odd":1}}}}"#,
+        )],
+    )]));
+    assert!(eval.problems.is_empty(), "{:?}", eval.problems);
+    let v = verdict(&eval, "u", "DeleteDetector").unwrap();
+    assert_eq!(v.decision, Decision::Conditional);
+    assert_eq!(v.condition_keys, vec![Label::from("aws:PrincipalType")]);
+}
