@@ -39,8 +39,6 @@ pub struct Decided {
     pub unknown_keys: Vec<Label>,
     /// The answer used a role's tags for `aws:PrincipalTag/…`; a session may carry others.
     pub used_role_tags: bool,
-    /// The answer depends on `aws:RequestedRegion`.
-    pub region_dependent: bool,
 }
 
 /// What the evaluation knows about the principal making the request.
@@ -187,12 +185,8 @@ impl<'a> Facts<'a> {
             truth: Truth::True,
             unknown_keys: Vec::new(),
             used_role_tags: false,
-            region_dependent: false,
         };
         for clause in block {
-            if clause.key.eq_ignore_ascii_case("aws:RequestedRegion") {
-                out.region_dependent = true;
-            }
             match self.clause(clause, &mut out.used_role_tags) {
                 Truth::True => {}
                 Truth::False => {
