@@ -9,7 +9,7 @@ use super::errors::classify;
 use crate::model::CollectError;
 use crate::model::iam::{
     AttachedPolicy, AuthorizationDetails, GroupDetail, InlinePolicy, ManagedPolicyDetail,
-    PermissionsBoundary, PolicyDocument, PolicyVersion, RoleDetail, UserDetail,
+    PermissionsBoundary, PolicyDocument, PolicyVersion, RoleDetail, Tag, UserDetail,
 };
 
 /// Reads the whole export. A page that cannot be read ends the read with an error and what
@@ -91,7 +91,18 @@ fn user(u: &sdk::UserDetail) -> UserDetail {
         user_policy_list: inline(u.user_policy_list()),
         attached_managed_policies: attached(u.attached_managed_policies()),
         permissions_boundary: boundary(u.permissions_boundary()),
+        tags: Some(tags(u.tags())),
     }
+}
+
+/// The API lists every tag (none is an empty list), so the answer is always known.
+fn tags(tags: &[sdk::Tag]) -> Vec<Tag> {
+    tags.iter()
+        .map(|t| Tag {
+            key: t.key().to_owned(),
+            value: t.value().to_owned(),
+        })
+        .collect()
 }
 
 fn group(g: &sdk::GroupDetail) -> GroupDetail {
@@ -114,6 +125,7 @@ fn role(r: &sdk::RoleDetail) -> RoleDetail {
         role_policy_list: inline(r.role_policy_list()),
         attached_managed_policies: attached(r.attached_managed_policies()),
         permissions_boundary: boundary(r.permissions_boundary()),
+        tags: Some(tags(r.tags())),
     }
 }
 

@@ -602,6 +602,12 @@ pub static RESOURCE_TYPES: &[ResourceTypeInfo] = &[
     },
     ResourceTypeInfo {
         name: "customdetectionruleassociation",
-        arn_format: None,
+        arn_format: Some(
+            "arn:${Partition}:guardduty:${Region}:${Account}:detection-rule/custom/${RuleId}/association/${AssociationId}",
+        ),
+    },
+    ResourceTypeInfo {
+        name: "customdetectionrule",
+        arn_format: Some("arn:${Partition}:guardduty::aws:detection-rule/custom/${RuleId}"),
     },
 ];

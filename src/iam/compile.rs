@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::condition::Clause;
 use super::glob::Token;
 use super::policy::{self, Effect, Policy, PolicyError};
 use super::resources::{ActionMask, ActionTable, Coverage, PatternFacts, ResourceModel};
@@ -28,6 +29,19 @@ pub(crate) struct StatementInfo {
     pub index: usize,
     pub label: Label,
     pub condition_keys: Vec<Label>,
+    /// The `Condition` block, decided per principal.
+    pub conditions: Vec<Clause>,
+    /// Policy variables in its resource patterns (`${aws:username}`): their values are not
+    /// matched, so they make the statement conditional.
+    pub resource_variables: Vec<Label>,
+    /// `NotResource` rather than `Resource`.
+    pub negated: bool,
+    /// The resource patterns that share an ARN with some template of the account (the
+    /// others cannot matter), as written and as tokens.
+    pub patterns: Vec<(String, Vec<Token>)>,
+    /// Identifies `negated` and `patterns` across every policy of the evaluation (statements
+    /// with the same resources share it), for memoizing resource-set questions.
+    pub spec: u32,
 }
 
 /// One statement applying to one action.
@@ -114,6 +128,19 @@ impl PolicyEffects {
                 });
             }
             if any {
+                let patterns = statement
+                    .resources
+                    .patterns
+                    .iter()
+                    .zip(statement.resource_tokens())
+                    .filter(|(_, t)| cache.resources.get(*t).is_some_and(PatternFacts::meets_any))
+                    .map(|(p, t)| (p.clone(), t.clone()))
+                    .collect();
+                let resource_variables = statement
+                    .resource_variables()
+                    .into_iter()
+                    .map(Label::from)
+                    .collect();
                 effects.statements.push(StatementInfo {
                     index: statement.index,
                     label: Label::from(statement.label()),
@@ -122,6 +149,11 @@ impl PolicyEffects {
                         .iter()
                         .map(|k| Label::from(k.as_str()))
                         .collect(),
+                    conditions: statement.conditions.clone(),
+                    resource_variables,
+                    negated: statement.resources.negated,
+                    patterns,
+                    spec: 0,
                 });
             }
         }

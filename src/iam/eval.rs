@@ -5,24 +5,25 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::compile::{CompileCache, CompiledPolicy, Job, compile_job, managed_job};
-use super::decide::{Layers, Source};
+use super::condition::Facts;
+use super::decide::{Env, Layers, Scratch, Source};
 use super::resources::{ActionMask, ActionTable, ResourceModel, action_table};
 use super::verdict::{
     ActionVerdict, Decision, EvalOptions, Evaluation, PrincipalKind, PrincipalVerdict,
     PrivilegeReason, Verdict,
 };
-use super::{Label, Problem, ProblemKind, glob, parallel_map, parallel_map_with};
+use super::{Label, Problem, ProblemKind, glob, parallel_map_with};
 use crate::model::iam::{
     AttachedPolicy, AuthorizationDetails, InlinePolicy, ManagedPolicyDetail, PermissionsBoundary,
-    PolicyDocument,
+    PolicyDocument, Tag,
 };
 
 /// Evaluates every user and role of the export.
 pub fn evaluate(details: &AuthorizationDetails, opts: &EvalOptions) -> Evaluation {
     let ctx = Context::build(details, opts);
     opts.progress.add_total(ctx.principals.len() as u64);
-    let principals = parallel_map(&ctx.principals, |plan| {
-        let verdict = ctx.verdict(plan);
+    let principals = parallel_map_with(&ctx.principals, Scratch::default, |scratch, plan| {
+        let verdict = ctx.verdict(plan, scratch);
         opts.progress.inc();
         verdict
     });
@@ -53,6 +54,10 @@ pub(crate) struct Plan<'a> {
     /// Policy id and, for group policies, the group's name.
     pub identity: Vec<(usize, Option<&'a str>)>,
     pub boundary: Boundary,
+    /// A user's id (`AIDA…`), for `aws:userid`.
+    pub user_id: Option<&'a str>,
+    /// `None` when the export does not say which tags the principal has.
+    pub tags: Option<&'a [Tag]>,
 }
 
 /// Everything compiled for one evaluation.
@@ -174,6 +179,11 @@ impl<'a> Context<'a> {
             group_policies.entry(&group.group_name).or_insert(ids);
         }
 
+        // AWS leaves an empty tag list out of an export: where any principal carries `Tags`,
+        // the export holds tags and one without them has none; where none does, tags are
+        // not known.
+        let tags_known = details.users.iter().any(|u| u.tags.is_some())
+            || details.roles.iter().any(|r| r.tags.is_some());
         let mut principals = Vec::with_capacity(details.users.len() + details.roles.len());
         for user in &details.users {
             let mut identity = Vec::new();
@@ -202,6 +212,8 @@ impl<'a> Context<'a> {
                 arn: &user.arn,
                 identity: dedup_ids(identity),
                 boundary,
+                user_id: Some(user.user_id.as_str()).filter(|id| !id.is_empty()),
+                tags: known_tags(tags_known, user.tags.as_deref()),
             });
         }
         let mut service_linked_roles_skipped = 0;
@@ -223,6 +235,8 @@ impl<'a> Context<'a> {
                 arn: &role.arn,
                 identity: dedup_ids(identity),
                 boundary,
+                user_id: None,
+                tags: known_tags(tags_known, role.tags.as_deref()),
             });
         }
         for &(arn, principal, count) in &b.missing {
@@ -259,7 +273,19 @@ impl<'a> Context<'a> {
             compile_job(job, table, &resources, cache)
         });
         let mut policies = Vec::with_capacity(compiled.len());
-        for (policy, mut job_problems) in compiled {
+        // Statements with the same resources get the same spec id, whatever policy they are in.
+        let mut specs: HashMap<(bool, Vec<String>), u32> = HashMap::new();
+        for (mut policy, mut job_problems) in compiled {
+            if let Some(effects) = &mut policy.effects {
+                for info in &mut effects.statements {
+                    let key = (
+                        info.negated,
+                        info.patterns.iter().map(|p| p.0.clone()).collect(),
+                    );
+                    let next = u32::try_from(specs.len()).unwrap_or(u32::MAX);
+                    info.spec = *specs.entry(key).or_insert(next);
+                }
+            }
             policies.push(policy);
             problems.append(&mut job_problems);
         }
@@ -319,8 +345,25 @@ impl<'a> Context<'a> {
         }
     }
 
-    pub fn verdict(&self, plan: &Plan<'a>) -> PrincipalVerdict {
+    /// What conditions may use about the principal.
+    pub fn facts(&self, plan: &Plan<'a>) -> Facts<'_> {
+        Facts {
+            arn: plan.arn,
+            kind: plan.kind,
+            name: plan.name,
+            user_id: plan.user_id,
+            tags: plan.tags,
+            account: self.account_id.as_deref(),
+            region: None,
+        }
+    }
+
+    pub fn verdict(&self, plan: &Plan<'a>, scratch: &mut Scratch) -> PrincipalVerdict {
         let layers = self.layers(plan);
+        let env = Env {
+            model: &self.resources,
+            facts: self.facts(plan),
+        };
         let granted: ActionMask = layers
             .identity
             .iter()
@@ -329,7 +372,7 @@ impl<'a> Context<'a> {
         let mut actions = Vec::new();
         let mut distinct: Vec<Arc<Verdict>> = Vec::new();
         for action in (0..self.table.full.len()).filter(|i| granted & (1 << i) != 0) {
-            let verdict = layers.decide(action).verdict();
+            let verdict = layers.decide(action, &env, scratch).verdict();
             let shared = match distinct.iter().find(|v| ***v == verdict) {
                 Some(v) => Arc::clone(v),
                 None => {
@@ -453,4 +496,13 @@ fn account_of(details: &AuthorizationDetails) -> (Option<String>, Option<String>
             .map(|(k, _)| k.to_owned())
     };
     (most(partitions), most(accounts))
+}
+
+/// A principal's tags when the export says which it has (see [`Context::build`]).
+fn known_tags(known: bool, tags: Option<&[Tag]>) -> Option<&[Tag]> {
+    match tags {
+        Some(t) => Some(t),
+        None if known => Some(&[]),
+        None => None,
+    }
 }

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::decide::{HitRef, Outcome, Source};
+use super::decide::{Env, HitRef, Outcome, Scratch, Source};
 use super::eval::Context;
 use super::policy::{self, Effect, PatternList, Statement};
 use super::resources::Coverage;
@@ -58,6 +58,15 @@ pub struct ActionExplanation {
     pub conditional_by: Vec<ConditionSource>,
     pub resource_scoped: bool,
     pub condition_keys: Vec<Label>,
+    /// When resource-scoped: the sets of resources that survive every layer.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<String>,
+    /// When `aws:RequestedRegion` decides: the regions where the decision holds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    /// Assumptions the decision rests on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     pub evidence: Vec<Evidence>,
 }
 
@@ -141,12 +150,17 @@ pub fn explain(
         }
     };
     let layers = ctx.layers(plan);
-    let verdict = ctx.verdict(plan);
+    let mut scratch = Scratch::default();
+    let verdict = ctx.verdict(plan, &mut scratch);
+    let env = Env {
+        model: &ctx.resources,
+        facts: ctx.facts(plan),
+    };
 
     let mut parsed: Vec<Option<Option<policy::Policy>>> = vec![None; ctx.policies.len()];
     let mut explained = Vec::with_capacity(actions.len());
     for action in actions {
-        let outcome = layers.decide(action);
+        let outcome = layers.decide(action, &env, &mut scratch);
         let evidence = evidence(&ctx, &outcome, action, &mut parsed);
         explained.push(ActionExplanation {
             action: ctx.table.full[action].as_str(),
@@ -155,6 +169,9 @@ pub fn explain(
             conditional_by: outcome.conditional_by.clone(),
             resource_scoped: outcome.resource_scoped,
             condition_keys: outcome.condition_keys.clone(),
+            resources: outcome.resources.clone(),
+            regions: outcome.regions.clone(),
+            notes: outcome.notes.clone(),
             evidence,
         });
     }
@@ -377,6 +394,15 @@ impl fmt::Display for Explanation {
                 )?;
             }
             writeln!(f)?;
+            if !action.regions.is_empty() {
+                writeln!(f, "  only in {}", action.regions.join(", "))?;
+            }
+            for r in &action.resources {
+                writeln!(f, "  {} on {r}", action.decision.as_str())?;
+            }
+            for n in &action.notes {
+                writeln!(f, "  note: {n}")?;
+            }
             if action.evidence.is_empty() {
                 writeln!(f, "  no statement allows it")?;
             }

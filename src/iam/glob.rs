@@ -35,10 +35,13 @@ pub fn matches(pattern: &[u8], text: &[u8]) -> bool {
 pub enum Token {
     /// This exact byte.
     Byte(u8),
-    /// `?`: any one character.
+    /// `?`: any one character within an ARN segment (not `:`).
     One,
-    /// `*`: any run of characters, `/` and `:` included.
+    /// `*` as the last character of an ARN segment (before a `:` or at the end): any run of
+    /// characters, `/` and `:` included — AWS lets it "expand beyond the colon boundaries".
     Star,
+    /// `*` elsewhere in a segment: any run of characters within the segment (no `:`).
+    SegmentStar,
     /// A variable of an ARN template (`${DetectorId}`): any run of characters within one
     /// ARN part, so without `/` or `:`.
     Segment,
@@ -54,8 +57,18 @@ impl Token {
     fn is_run(self) -> bool {
         matches!(
             self,
-            Token::Star | Token::Segment | Token::Path | Token::Unknown
+            Token::Star | Token::SegmentStar | Token::Segment | Token::Path | Token::Unknown
         )
+    }
+
+    /// Can this token consume the character `c`?
+    fn accepts(self, c: u8) -> bool {
+        match self {
+            Token::Byte(b) => b == c,
+            Token::Star | Token::Unknown => true,
+            Token::One | Token::SegmentStar | Token::Path => c != b':',
+            Token::Segment => c != b'/' && c != b':',
+        }
     }
 
     /// Can this token and `other` each consume the same single character?
@@ -65,7 +78,8 @@ impl Token {
             (Token::Byte(c), Token::Segment) | (Token::Segment, Token::Byte(c)) => {
                 c != b'/' && c != b':'
             }
-            (Token::Byte(c), Token::Path) | (Token::Path, Token::Byte(c)) => c != b':',
+            (Token::Byte(c), other) | (other, Token::Byte(c)) => other.accepts(c),
+            // Two classes share a character unless one of them allows only `:` — none does.
             _ => true,
         }
     }
@@ -95,7 +109,10 @@ pub fn tokenize_pattern(pattern: &str, variables: bool) -> Vec<Token> {
             continue;
         }
         out.push(match c {
-            b'*' => Token::Star,
+            // AWS: a `*` that ends an ARN segment may expand beyond the colon; others stay
+            // within their segment.
+            b'*' if matches!(bytes.get(i + 1), None | Some(b':')) => Token::Star,
+            b'*' => Token::SegmentStar,
             b'?' => Token::One,
             _ => Token::Byte(c),
         });
@@ -169,8 +186,24 @@ pub fn covers(pattern: &[Token], set: &[Token]) -> bool {
                 }
                 Token::One => {
                     j < set.len()
-                        && matches!(set[j], Token::Byte(_) | Token::One)
+                        && match set[j] {
+                            Token::Byte(c) => c != b':',
+                            Token::One => true,
+                            _ => false,
+                        }
                         && covered[(i + 1) * width + j + 1]
+                }
+                Token::SegmentStar => {
+                    covered[(i + 1) * width + j]
+                        || (j < set.len()
+                            && match set[j] {
+                                Token::Byte(c) => c != b':',
+                                Token::One | Token::SegmentStar | Token::Segment | Token::Path => {
+                                    true
+                                }
+                                Token::Star | Token::Unknown => false,
+                            }
+                            && covered[i * width + j + 1])
                 }
                 Token::Byte(c) => {
                     j < set.len() && set[j] == Token::Byte(c) && covered[(i + 1) * width + j + 1]
@@ -181,6 +214,149 @@ pub fn covers(pattern: &[Token], set: &[Token]) -> bool {
         }
     }
     covered[0]
+}
+
+/// Is there a string that `template` and every one of `positives` match, and none of
+/// `negatives`? Exact (a walk of the product of the patterns' subset automata), for the sets of
+/// resources that survive an Allow in every layer and every Deny.
+pub fn nonempty(template: &[Token], positives: &[&[Token]], negatives: &[&[Token]]) -> bool {
+    // The common cases need no automaton.
+    if positives.iter().any(|p| !intersects(p, template)) {
+        return false;
+    }
+    let negatives: Vec<&[Token]> = negatives
+        .iter()
+        .copied()
+        .filter(|n| intersects(n, template))
+        .collect();
+    if negatives.is_empty() && positives.len() <= 1 {
+        return true;
+    }
+    if negatives.iter().any(|n| covers(n, template)) {
+        return false;
+    }
+    let mut patterns: Vec<&[Token]> = Vec::with_capacity(1 + positives.len() + negatives.len());
+    patterns.push(template);
+    patterns.extend_from_slice(positives);
+    // A negative that cannot match anything the template does is irrelevant.
+    patterns.extend(negatives.iter().copied());
+    let must = 1 + positives.len();
+    let automaton = Product::new(&patterns);
+    // The alphabet: every literal byte, `:` and `/`, and one byte standing for all others.
+    let mut alphabet: Vec<u8> = vec![b':', b'/'];
+    for p in &patterns {
+        for t in p.iter() {
+            if let Token::Byte(b) = t
+                && !alphabet.contains(b)
+            {
+                alphabet.push(*b);
+            }
+        }
+    }
+    if let Some(other) = (b'!'..=b'~').find(|b| !alphabet.contains(b)) {
+        alphabet.push(other);
+    }
+    let start = automaton.start();
+    let mut seen: std::collections::HashSet<Vec<u64>> = std::collections::HashSet::new();
+    let mut stack = vec![start];
+    while let Some(state) = stack.pop() {
+        if !automaton.alive(&state, must) || !seen.insert(state.clone()) {
+            continue;
+        }
+        if automaton.accepts(&state, must) {
+            return true;
+        }
+        for &c in &alphabet {
+            let next = automaton.step(&state, c);
+            if automaton.alive(&next, must) && !seen.contains(&next) {
+                stack.push(next);
+            }
+        }
+    }
+    false
+}
+
+/// Several patterns run side by side, each as a set of positions (a bitset) in one state.
+struct Product<'p> {
+    patterns: Vec<&'p [Token]>,
+    /// First word of each pattern's bitset.
+    offsets: Vec<usize>,
+    words: usize,
+}
+
+impl<'p> Product<'p> {
+    fn new(patterns: &[&'p [Token]]) -> Self {
+        let mut offsets = Vec::with_capacity(patterns.len());
+        let mut words = 0;
+        for p in patterns {
+            offsets.push(words);
+            words += (p.len() + 1).div_ceil(64);
+        }
+        Product {
+            patterns: patterns.to_vec(),
+            offsets,
+            words,
+        }
+    }
+
+    fn has(state: &[u64], offset: usize, i: usize) -> bool {
+        state[offset + i / 64] & (1 << (i % 64)) != 0
+    }
+
+    fn set(state: &mut [u64], offset: usize, i: usize) {
+        state[offset + i / 64] |= 1 << (i % 64);
+    }
+
+    /// Adds the positions reachable by letting runs match nothing.
+    fn close(&self, state: &mut [u64]) {
+        for (k, p) in self.patterns.iter().enumerate() {
+            let offset = self.offsets[k];
+            for i in 0..p.len() {
+                if Self::has(state, offset, i) && p[i].is_run() {
+                    Self::set(state, offset, i + 1);
+                }
+            }
+        }
+    }
+
+    fn start(&self) -> Vec<u64> {
+        let mut state = vec![0; self.words];
+        for &offset in &self.offsets {
+            Self::set(&mut state, offset, 0);
+        }
+        self.close(&mut state);
+        state
+    }
+
+    fn step(&self, state: &[u64], c: u8) -> Vec<u64> {
+        let mut next = vec![0; self.words];
+        for (k, p) in self.patterns.iter().enumerate() {
+            let offset = self.offsets[k];
+            for i in 0..p.len() {
+                if Self::has(state, offset, i) && p[i].accepts(c) {
+                    let to = if p[i].is_run() { i } else { i + 1 };
+                    Self::set(&mut next, offset, to);
+                }
+            }
+        }
+        self.close(&mut next);
+        next
+    }
+
+    /// The template and every positive can still match.
+    fn alive(&self, state: &[u64], must: usize) -> bool {
+        (0..must).all(|k| {
+            let end = self.offsets.get(k + 1).copied().unwrap_or(self.words);
+            state[self.offsets[k]..end].iter().any(|&w| w != 0)
+        })
+    }
+
+    fn accepts(&self, state: &[u64], must: usize) -> bool {
+        self.patterns.iter().enumerate().all(|(k, p)| {
+            let done = Self::has(state, self.offsets[k], p.len());
+            if k < must { done } else { !done }
+        })
+    }
 }
 
 #[cfg(test)]
@@ -270,6 +446,56 @@ mod tests {
         ));
         assert!(covers(&t("a?c"), &t("abc")));
         assert!(!covers(&t("a?c"), &t("a*c")));
+    }
+
+    #[test]
+    fn a_star_ending_a_segment_crosses_colons_one_inside_does_not() {
+        assert_eq!(t("a*:b")[1], Token::Star);
+        assert_eq!(t("a*b")[1], Token::SegmentStar);
+        let arn = t("arn:aws:guardduty:us-east-1:111122223333:detector/d1");
+        // `*` ends its segment: it may stand for `us-east-1:111122223333`.
+        assert!(intersects(&t("arn:aws:guardduty:*:detector/*"), &arn));
+        assert!(!intersects(&t("arn:aws:guardduty:us-*1:detector/*"), &arn));
+        assert!(!intersects(
+            &t("arn:aws:guardduty:us-east-1?111122223333:*"),
+            &arn
+        ));
+    }
+
+    #[test]
+    fn nonempty_intersections_with_exclusions() {
+        let detector = [
+            t("arn:aws:guardduty:"),
+            vec![Token::Segment],
+            t(":1:detector/"),
+            vec![Token::Segment],
+        ]
+        .concat();
+        let east = t("arn:aws:guardduty:us-east-1:1:detector/*");
+        let all = t("*");
+        assert!(nonempty(&detector, &[&all], &[&east]));
+        assert!(!nonempty(&detector, &[&east], &[&all]));
+        assert!(!nonempty(
+            &detector,
+            &[&east],
+            &[&t("arn:aws:guardduty:us-*")]
+        ));
+        assert!(nonempty(
+            &detector,
+            &[&east],
+            &[&t("arn:aws:guardduty:us-east-1:1:detector/d1")]
+        ));
+        let west = t("arn:aws:guardduty:eu-west-1:1:detector/*");
+        assert!(!nonempty(&detector, &[&east, &west], &[]));
+        assert!(!nonempty(
+            &detector,
+            &[&all],
+            &[&t("arn:aws:guardduty:*:1:detector/*")]
+        ));
+        // The request resource `*` of an action without a resource type.
+        let star = [Token::Byte(b'*')];
+        assert!(nonempty(&star, &[&all], &[&detector]));
+        assert!(!nonempty(&star, &[&east], &[]));
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! with the account id read from the export.
 
 mod compile;
+mod condition;
 mod decide;
 mod eval;
 mod explain;

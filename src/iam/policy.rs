@@ -5,8 +5,9 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use super::condition::Clause;
 use super::glob::{self, Token};
 use super::resources::{ActionMask, ActionTable, Coverage, PatternFacts, ResourceModel};
 
@@ -57,6 +58,8 @@ pub struct Statement {
     resource_tokens: Vec<Vec<Token>>,
     /// Keys named in the `Condition` block, in document order, without repeats.
     pub condition_keys: Vec<String>,
+    /// The `Condition` block's clauses, in document order.
+    pub conditions: Vec<Clause>,
 }
 
 /// `Action` or `NotAction` (likewise `Resource` or `NotResource`) with its patterns.
@@ -86,8 +89,14 @@ impl Statement {
         }
     }
 
+    /// Has a `Condition`, or a policy variable in a resource pattern.
     pub fn is_conditional(&self) -> bool {
         !self.condition_keys.is_empty()
+            || self
+                .resource_tokens
+                .iter()
+                .flatten()
+                .any(|t| *t == Token::Unknown)
     }
 
     /// Does the statement apply to this action (full name, lowercased)? For `Action`, also
@@ -134,6 +143,32 @@ impl Statement {
             .collect();
         let facts: Vec<&PatternFacts> = facts.iter().collect();
         model.coverage(universe, self.resources.negated, &facts)
+    }
+
+    /// The policy variables (`aws:username` in `${aws:username}`) in the resource patterns.
+    pub fn resource_variables(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        if !self
+            .resource_tokens
+            .iter()
+            .flatten()
+            .any(|t| *t == Token::Unknown)
+        {
+            return out;
+        }
+        for p in &self.resources.patterns {
+            let mut rest = p.as_str();
+            while let Some(start) = rest.find("${") {
+                let after = &rest[start + 2..];
+                let Some(end) = after.find('}') else { break };
+                let name = after[..end].split(',').next().unwrap_or("").trim();
+                if !matches!(name, "*" | "?" | "$") && !out.iter().any(|o| o == name) {
+                    out.push(name.to_owned());
+                }
+                rest = &after[end + 1..];
+            }
+        }
+        out
     }
 
     /// The resource patterns as wildcard tokens, in `resources.patterns` order.
@@ -242,6 +277,13 @@ fn statement(index: usize, raw: RawStatement<'_>, variables: bool) -> Result<Sta
         .iter()
         .map(|p| glob::tokenize_pattern(p, variables))
         .collect();
+    let conditions = raw.condition.map(|c| c.0).unwrap_or_default();
+    let mut condition_keys: Vec<String> = Vec::new();
+    for c in &conditions {
+        if !condition_keys.contains(&c.key) {
+            condition_keys.push(c.key.clone());
+        }
+    }
     Ok(Statement {
         index,
         sid: raw.sid.map(Cow::into_owned),
@@ -250,7 +292,8 @@ fn statement(index: usize, raw: RawStatement<'_>, variables: bool) -> Result<Sta
         actions_lower,
         resources,
         resource_tokens,
-        condition_keys: raw.condition.map(|c| c.0).unwrap_or_default(),
+        condition_keys,
+        conditions,
     })
 }
 
@@ -284,7 +327,7 @@ struct RawStatement<'a> {
     #[serde(rename = "NotResource", borrow, default)]
     not_resource: Option<StrList<'a>>,
     #[serde(rename = "Condition", default)]
-    condition: Option<ConditionKeys>,
+    condition: Option<ConditionBlock>,
 }
 
 /// `Statement`: one object or a list of them.
@@ -365,12 +408,15 @@ impl<'de: 'a, 'a> Deserialize<'de> for BorrowedOrOwned<'a> {
     }
 }
 
-/// The keys of a `Condition` block (`{"Operator": {"key": values}}`); values are not needed.
-struct ConditionKeys(Vec<String>);
+/// A `Condition` block (`{"Operator": {"key": value or values}}`), as clauses.
+struct ConditionBlock(Vec<Clause>);
 
-impl<'de> Deserialize<'de> for ConditionKeys {
+impl<'de> Deserialize<'de> for ConditionBlock {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Keys<'k>(&'k mut Vec<String>);
+        struct Keys<'k> {
+            operator: String,
+            out: &'k mut Vec<Clause>,
+        }
         impl<'de> de::DeserializeSeed<'de> for Keys<'_> {
             type Value = ();
             fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -384,10 +430,12 @@ impl<'de> Deserialize<'de> for ConditionKeys {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
                 while let Some(key) = map.next_key::<BorrowedOrOwned<'de>>()? {
-                    map.next_value::<IgnoredAny>()?;
-                    if !self.0.iter().any(|k| k == key.0.as_ref()) {
-                        self.0.push(key.0.into_owned());
-                    }
+                    let values = map.next_value::<Scalars>()?;
+                    self.out.push(Clause {
+                        operator: self.operator.clone(),
+                        key: key.0.into_owned(),
+                        values: values.0,
+                    });
                 }
                 Ok(())
             }
@@ -395,19 +443,72 @@ impl<'de> Deserialize<'de> for ConditionKeys {
 
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = ConditionKeys;
+            type Value = ConditionBlock;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a Condition block")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut keys = Vec::new();
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value_seed(Keys(&mut keys))?;
+                let mut clauses = Vec::new();
+                while let Some(operator) = map.next_key::<BorrowedOrOwned<'de>>()? {
+                    map.next_value_seed(Keys {
+                        operator: operator.0.into_owned(),
+                        out: &mut clauses,
+                    })?;
                 }
-                Ok(ConditionKeys(keys))
+                Ok(ConditionBlock(clauses))
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+
+/// A condition value: a string, boolean or number, or a list of them, as strings.
+struct Scalars(Vec<String>);
+
+impl<'de> Deserialize<'de> for Scalars {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Scalars;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a condition value or a list of them")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Scalars(vec![v.to_owned()]))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Scalars(vec![v.to_string()]))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Scalars(vec![v.to_string()]))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Scalars(vec![v.to_string()]))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(Scalars(vec![v.to_string()]))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Scalars(Vec::new()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                // Not a condition value AWS accepts: kept as no value, which leaves the
+                // clause undecided rather than rejecting the whole policy.
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Scalars(Vec::new()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut all = Vec::new();
+                while let Some(one) = seq.next_element::<Scalars>()? {
+                    all.extend(one.0);
+                }
+                Ok(Scalars(all))
+            }
+        }
+        deserializer.deserialize_any(V)
     }
 }
 

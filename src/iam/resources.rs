@@ -19,11 +19,9 @@ pub enum Coverage {
 pub struct Universe {
     /// Indices into [`ResourceModel::templates`]: ARN patterns of the action's resource types
     /// in this account, variables as wildcards.
-    templates: Vec<usize>,
-    /// The reference lists no resource type with an ARN format, so by the book the request
-    /// names `*` and only a `Resource` matching `*` applies. Patterns that could match a
-    /// GuardDuty ARN of the account are still counted, as "some" (the reference may lag).
-    star_only: bool,
+    /// When the reference lists no resource type for the action, the request names `*`, and
+    /// only a `Resource` that matches the string `*` applies: the only template is `*` itself.
+    pub templates: Vec<usize>,
 }
 
 /// What one `Resource`/`NotResource` pattern does to every ARN template of the model.
@@ -32,12 +30,17 @@ pub struct Universe {
 pub struct PatternFacts {
     /// `*` (or `**`…): every resource.
     every: bool,
-    /// Matches the literal request resource `*`.
-    star: bool,
     /// Per template: shares an ARN with it.
     meets: Vec<bool>,
     /// Per template: matches all of its ARNs.
     covers: Vec<bool>,
+}
+
+impl PatternFacts {
+    /// Shares an ARN with some template.
+    pub fn meets_any(&self) -> bool {
+        self.meets.iter().any(|&m| m)
+    }
 }
 
 /// The resource universes of the GuardDuty change actions, for one account.
@@ -45,6 +48,9 @@ pub struct PatternFacts {
 pub struct ResourceModel {
     /// Every distinct ARN template.
     templates: Vec<Vec<Token>>,
+    /// Per template: its resource type's name (`*` for the request resource of an action
+    /// without a resource type) and where its `${Region}` variable is, if it has one.
+    template_info: Vec<(&'static str, Option<usize>)>,
     /// One universe per distinct set of resource types; actions share them.
     pub universes: Vec<Universe>,
     /// For each change action (in [`change_actions`] order), its universe.
@@ -67,7 +73,6 @@ impl ResourceModel {
             .collect();
         PatternFacts {
             every: !pattern.is_empty() && pattern.iter().all(|t| *t == Token::Star),
-            star: glob::intersects(pattern, &[Token::Byte(b'*')]),
             meets,
             covers,
         }
@@ -94,26 +99,9 @@ impl ResourceModel {
             if let Some(i) = patterns.iter().position(|p| p.every) {
                 return (Coverage::All, Some(i));
             }
-            if u.star_only {
-                if let Some(i) = patterns.iter().position(|p| p.star) {
-                    return (Coverage::All, Some(i));
-                }
-                return match patterns.iter().position(|p| meets_any(p)) {
-                    Some(i) => (Coverage::Some, Some(i)),
-                    None => (Coverage::None, None),
-                };
-            }
             return match patterns.iter().position(|p| meets_any(p)) {
                 None => (Coverage::None, None),
                 Some(i) if covers_every() => (Coverage::All, Some(i)),
-                Some(i) => (Coverage::Some, Some(i)),
-            };
-        }
-        if u.star_only {
-            // By the book the request names `*`: excluded only when a pattern matches it.
-            return match patterns.iter().position(|p| p.star) {
-                None => (Coverage::All, None),
-                Some(i) if covers_every() => (Coverage::None, Some(i)),
                 Some(i) => (Coverage::Some, Some(i)),
             };
         }
@@ -124,11 +112,33 @@ impl ResourceModel {
         }
     }
 
+    /// The tokens of one template.
+    pub fn template(&self, index: usize) -> &[Token] {
+        &self.templates[index]
+    }
+
+    /// The resource type a template stands for (`*`: the request resource `*`).
+    pub fn template_name(&self, index: usize) -> &'static str {
+        self.template_info[index].0
+    }
+
+    /// A template with its `${Region}` set to `region`; `None` when it has no region.
+    pub fn template_in_region(&self, index: usize, region: &str) -> Option<Vec<Token>> {
+        let at = self.template_info[index].1?;
+        let t = &self.templates[index];
+        let mut out = Vec::with_capacity(t.len() + region.len());
+        out.extend_from_slice(&t[..at]);
+        out.extend(region.bytes().map(Token::Byte));
+        out.extend_from_slice(&t[at + 1..]);
+        Some(out)
+    }
+
     /// `partition` and `account` replace the template variables when known; unknown ones
     /// stay wildcards.
     pub fn new(partition: Option<&str>, account: Option<&str>) -> Self {
         let mut model = ResourceModel {
             templates: Vec::new(),
+            template_info: Vec::new(),
             universes: Vec::new(),
             universe_of: Vec::new(),
         };
@@ -155,7 +165,7 @@ impl ResourceModel {
         partition: Option<&str>,
         account: Option<&str>,
     ) -> Universe {
-        let mut formats = Vec::new();
+        let mut formats: Vec<(&'static str, &'static str)> = Vec::new();
         let mut formatless = false;
         for (type_name, _) in action.resource_types {
             let format = catalogue::RESOURCE_TYPES
@@ -163,32 +173,45 @@ impl ResourceModel {
                 .find(|r| r.name == *type_name)
                 .and_then(|r| r.arn_format);
             match format {
-                Some(format) => formats.push(format),
+                Some(format) => formats.push((*type_name, format)),
                 None => formatless = true,
             }
         }
-        let star_only = formats.is_empty();
-        if formatless || star_only {
-            // Any GuardDuty ARN of the account.
-            formats.push("arn:${Partition}:guardduty:${Region}:${Account}:*");
-        }
-        let templates = formats
+        let star_only = action.resource_types.is_empty();
+        let mut templates: Vec<(&'static str, Vec<Token>, Option<usize>)> = formats
             .into_iter()
-            .map(|format| {
-                let tokens = template(format, partition, account);
-                match self.templates.iter().position(|t| *t == tokens) {
+            .map(|(name, format)| {
+                let (tokens, region) = template(format, partition, account);
+                (name, tokens, region)
+            })
+            .collect();
+        if star_only {
+            // By the book the request names `*`.
+            templates.push(("*", vec![Token::Byte(b'*')], None));
+        } else if formatless {
+            // A resource type the reference gives no ARN format for: any GuardDuty ARN of the
+            // account stands in for it.
+            let (tokens, region) = template(
+                "arn:${Partition}:guardduty:${Region}:${Account}:*",
+                partition,
+                account,
+            );
+            templates.push(("guardduty resource", tokens, region));
+        }
+        let templates = templates
+            .into_iter()
+            .map(
+                |(name, tokens, region)| match self.templates.iter().position(|t| *t == tokens) {
                     Some(i) => i,
                     None => {
                         self.templates.push(tokens);
+                        self.template_info.push((name, region));
                         self.templates.len() - 1
                     }
-                }
-            })
+                },
+            )
             .collect();
-        Universe {
-            templates,
-            star_only,
-        }
+        Universe { templates }
     }
 }
 
@@ -247,13 +270,21 @@ pub fn action_table() -> &'static ActionTable {
 /// Tokens of an ARN format: `${Partition}` and `${Account}` become the known values,
 /// other variables one ARN part each; a literal `*` (only in the catch-all) is any resource
 /// path (without `:`, which GuardDuty resource ids never hold).
-fn template(format: &str, partition: Option<&str>, account: Option<&str>) -> Vec<Token> {
+fn template(
+    format: &str,
+    partition: Option<&str>,
+    account: Option<&str>,
+) -> (Vec<Token>, Option<usize>) {
     let mut out = Vec::with_capacity(format.len());
+    let mut region = None;
     let mut rest = format;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix("${")
             && let Some(end) = after.find('}')
         {
+            if &after[..end] == "Region" {
+                region = Some(out.len());
+            }
             let value = match &after[..end] {
                 "Partition" => partition,
                 "Account" => account,
@@ -277,7 +308,7 @@ fn template(format: &str, partition: Option<&str>, account: Option<&str>) -> Vec
         }
         rest = chars.as_str();
     }
-    out
+    (out, region)
 }
 
 #[cfg(test)]
@@ -310,10 +341,11 @@ mod tests {
     }
 
     #[test]
-    fn actions_without_a_resource_type_need_star_but_count_guardduty_arns_as_some() {
+    fn actions_without_a_resource_type_are_asked_about_star_only() {
         assert_eq!(cover("ArchiveFindings", false, &["*"]), Coverage::All);
         let detectors = ["arn:aws:guardduty:*:111122223333:detector/*"];
-        assert_eq!(cover("ArchiveFindings", false, &detectors), Coverage::Some);
+        assert_eq!(cover("ArchiveFindings", false, &detectors), Coverage::None);
+        assert_eq!(cover("ArchiveFindings", true, &detectors), Coverage::All);
         assert_eq!(
             cover("ArchiveFindings", false, &["arn:aws:s3:::b/*"]),
             Coverage::None

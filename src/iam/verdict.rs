@@ -87,9 +87,10 @@ pub enum Decision {
     Allowed,
     /// Allowed only when a condition holds, or denied only when one does.
     Conditional,
-    /// Allowed by an identity policy but not by the permissions boundary or an SCP level.
+    /// Allowed by an identity policy, but no resource is allowed by every layer (the
+    /// permissions boundary, an SCP level) or the allowing condition cannot hold.
     NotAllowed,
-    /// Denied outright by an explicit Deny.
+    /// Every resource the layers allow is denied by an explicit Deny.
     Denied,
 }
 
@@ -164,9 +165,18 @@ pub struct Verdict {
     /// Condition keys of the statements that make it conditional.
     pub condition_keys: Vec<Label>,
     pub conditional_by: Vec<ConditionSource>,
-    /// Allowed on only some of the action's resources (a region, a detector, a Deny on part),
-    /// or matched only by a GuardDuty ARN where the reference says the action needs `*`.
+    /// Allowed on only some of the action's resources (a region, a detector, a Deny on part).
     pub resource_scoped: bool,
+    /// When resource-scoped: the sets of resources that survive every layer, e.g.
+    /// `detector resources matching arn:…:detector/* except arn:aws:guardduty:us-east-1:…`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<String>,
+    /// When `aws:RequestedRegion` decides: the regions where the decision holds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    /// Assumptions the decision rests on (e.g. a role's tags standing for its sessions').
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// Identity statements that allow it.
     pub granted_by: Vec<StatementRef>,
     /// Deny statements that apply to it: all of it (then `Denied`), some resources, or under

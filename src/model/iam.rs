@@ -3,7 +3,8 @@
 //! Field names are AWS's, so the same types read what `aws iam get-account-authorization-details`
 //! prints and round-trip through gdaudit's snapshot file. Only what the policy engine needs is
 //! kept: names, ARNs, ids, paths, group membership, inline and attached policies, permissions
-//! boundaries and managed policy versions. Dates and tags are dropped (cloudsplaining's exports
+//! boundaries, managed policy versions and user and role tags (for `aws:PrincipalTag` conditions).
+//! Dates are dropped (cloudsplaining's exports
 //! write dates in Python's `str(datetime)` form, so nothing here parses them).
 
 use std::fmt;
@@ -44,6 +45,18 @@ pub struct UserDetail {
     pub attached_managed_policies: Vec<AttachedPolicy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions_boundary: Option<PermissionsBoundary>,
+    /// `None` when the source did not say (AWS omits an empty list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+/// A tag on a user or role.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Tag {
+    pub key: String,
+    #[serde(default)]
+    pub value: String,
 }
 
 /// An IAM group with its inline and attached policies.
@@ -79,6 +92,9 @@ pub struct RoleDetail {
     pub attached_managed_policies: Vec<AttachedPolicy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions_boundary: Option<PermissionsBoundary>,
+    /// `None` when the source did not say (AWS omits an empty list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
 }
 
 impl RoleDetail {

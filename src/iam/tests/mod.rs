@@ -3,6 +3,7 @@
 
 mod corpus;
 mod dataset;
+mod exact;
 mod explain;
 mod rules;
 

@@ -159,13 +159,9 @@ fn conditional_allow_lists_its_keys() {
     let v = verdict(&eval, "u", "CreateIPSet").unwrap();
     assert_eq!(v.decision, Decision::Conditional);
     assert_eq!(v.conditional_by, vec![ConditionSource::Allow]);
-    assert_eq!(
-        v.condition_keys,
-        vec![
-            Label::from("aws:RequestedRegion"),
-            Label::from("aws:SourceIp")
-        ]
-    );
+    // The region is decided region by region; only the request's source address is unknown.
+    assert_eq!(v.condition_keys, vec![Label::from("aws:SourceIp")]);
+    assert_eq!(v.regions, vec!["eu-west-1".to_owned()]);
 }
 
 #[test]
@@ -400,13 +396,9 @@ fn detector_wildcard_covers_filters_ip_sets_and_other_children() {
             "{child}"
         );
     }
-    // No resource type in the reference: by the book it needs `*`, but a detector ARN is
-    // reported as access, scoped.
-    let archive = verdict(&eval, "u", "ArchiveFindings").unwrap();
-    assert_eq!(
-        (archive.decision, archive.resource_scoped),
-        (Decision::Allowed, true)
-    );
+    // No resource type in the reference: the request names `*`, which a detector ARN does
+    // not match.
+    assert!(verdict(&eval, "u", "ArchiveFindings").is_none());
     // Malware protection plans are not under a detector.
     assert!(verdict(&eval, "u", "DeleteMalwareProtectionPlan").is_none());
 }
@@ -762,17 +754,13 @@ fn conditions_in_the_boundary_or_an_scp_make_the_action_conditional() {
     let eval = evaluate(&details, &opts);
     let v = verdict(&eval, "u", "CreateFilter").unwrap();
     assert_eq!(v.decision, Decision::Conditional);
-    assert_eq!(
-        v.conditional_by,
-        vec![ConditionSource::Boundary, ConditionSource::Scp]
-    );
+    // The boundary's region condition is decided (eu-west-1 only); the SCP's MFA is not.
+    assert_eq!(v.conditional_by, vec![ConditionSource::Scp]);
     assert_eq!(
         v.condition_keys,
-        vec![
-            Label::from("aws:MultiFactorAuthPresent"),
-            Label::from("aws:RequestedRegion")
-        ]
+        vec![Label::from("aws:MultiFactorAuthPresent")]
     );
+    assert_eq!(v.regions, vec!["eu-west-1".to_owned()]);
     assert_eq!(v.capped_by.len(), 2);
 }
 
