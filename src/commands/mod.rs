@@ -38,6 +38,10 @@ pub enum RunError {
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
+    /// The reader of the output went away (a broken pipe) after the verdict was reached: the
+    /// run ends quietly with that verdict, and nothing is recorded as delivered (`--state`).
+    #[error("the output was not delivered (broken pipe)")]
+    OutputClosed(Outcome),
 }
 
 impl From<ScopeError> for RunError {
@@ -183,16 +187,25 @@ impl Ctx {
                 io.note(&format!("incomplete: {reason}"));
             }
         }
-        report::render(
+        let outcome = report.outcome(self.global.fail_on());
+        let written = report::render(
             report,
             RenderOptions {
                 format,
                 color: io.color,
             },
             io.stdout,
-        )?;
-        io.stdout.flush()?;
-        Ok(report.outcome(self.global.fail_on()))
+        )
+        .and_then(|()| io.stdout.flush());
+        match written {
+            // The verdict stands; the error stops the caller from recording the output as
+            // delivered (the --state file).
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                Err(RunError::OutputClosed(outcome))
+            }
+            Err(e) => Err(e.into()),
+            Ok(()) => Ok(outcome),
+        }
     }
 }
 
