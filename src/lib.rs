@@ -9,6 +9,7 @@ pub mod cloudtrail;
 pub mod commands;
 pub mod config;
 pub mod iam;
+pub mod limits;
 pub mod model;
 pub mod progress;
 pub mod report;

@@ -15,6 +15,10 @@ use crate::model::cloudtrail::{Event, Timestamp};
 
 pub const STATE_VERSION: u32 = 1;
 
+/// A state file larger than this is not read: it holds keys for a few hours of events,
+/// kilobytes in practice, so anything near this size is not one.
+pub const MAX_STATE_BYTES: u64 = 256 << 20;
+
 /// How far before the last run's end each run reads again, by default (2 hours): CloudTrail
 /// delivers most events within 15 minutes; the overlap leaves a wide margin.
 pub const DEFAULT_OVERLAP_MILLIS: i64 = 2 * 60 * 60 * 1000;
@@ -82,7 +86,7 @@ pub fn event_key(event: &Event) -> String {
 impl State {
     /// Reads the state file; `Ok(None)` when it does not exist yet (the first run).
     pub fn load(path: &Path) -> Result<Option<State>, StateError> {
-        let bytes = match std::fs::read(path) {
+        let bytes = match crate::limits::read_bounded(path, MAX_STATE_BYTES) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => {
@@ -92,17 +96,22 @@ impl State {
                 });
             }
         };
-        let state: State = serde_json::from_slice(&bytes).map_err(|e| StateError::Invalid {
-            path: path.display().to_string(),
+        State::from_slice(&bytes, &path.display().to_string()).map(Some)
+    }
+
+    /// Parses a state file's bytes (`name` names it in errors).
+    pub fn from_slice(bytes: &[u8], name: &str) -> Result<State, StateError> {
+        let state: State = serde_json::from_slice(bytes).map_err(|e| StateError::Invalid {
+            path: name.to_owned(),
             reason: e.to_string(),
         })?;
         if state.state_version != STATE_VERSION {
             return Err(StateError::Invalid {
-                path: path.display().to_string(),
+                path: name.to_owned(),
                 reason: format!("version {}, expected {STATE_VERSION}", state.state_version),
             });
         }
-        Ok(Some(state))
+        Ok(state)
     }
 
     /// Where the next window starts: the last high-water mark less the overlap.

@@ -276,6 +276,7 @@ pub fn from_logs(
         threads: 0,
         keep_raw: window_args.raw,
         progress,
+        max_file_bytes: None,
     };
     let read = read_logs(paths, &options);
     let account = read

@@ -244,7 +244,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, RunError> {
 
 /// Reads a snapshot file written by `gdaudit collect`.
 pub fn load_snapshot(path: &Path) -> Result<Snapshot, RunError> {
-    let bytes = std::fs::read(path)
+    let bytes = crate::limits::read_bounded(path, crate::limits::MAX_SNAPSHOT_BYTES)
         .map_err(|e| RunError::Usage(format!("cannot read snapshot {}: {e}", path.display())))?;
     let snapshot: Snapshot = serde_json::from_slice(&bytes).map_err(|e| {
         RunError::Usage(format!(

@@ -95,7 +95,7 @@ fn input(
 /// The IAM data of `--authorization-details FILE`.
 pub fn input_from_file(args: &IamArgs) -> Result<Input, RunError> {
     if let Some(path) = &args.authorization_details {
-        let bytes = std::fs::read(path)
+        let bytes = crate::limits::read_bounded(path, crate::limits::MAX_EXPORT_BYTES)
             .map_err(|e| RunError::Usage(format!("cannot read {}: {e}", path.display())))?;
         let read = iam::read_export(&bytes);
         return Ok(Input {
@@ -118,7 +118,7 @@ pub fn input_from_file(args: &IamArgs) -> Result<Input, RunError> {
 pub fn eval_options(args: &IamArgs) -> Result<EvalOptions, RunError> {
     let mut scps = Vec::new();
     for path in &args.scp {
-        let bytes = std::fs::read(path)
+        let bytes = crate::limits::read_bounded(path, crate::limits::MAX_SCP_BYTES)
             .map_err(|e| RunError::Usage(format!("cannot read --scp {}: {e}", path.display())))?;
         let value: serde_json::Value = serde_json::from_slice(&bytes)
             .map_err(|e| RunError::Usage(format!("--scp {} is not JSON: {e}", path.display())))?;
