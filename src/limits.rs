@@ -53,6 +53,32 @@ pub fn human_bytes(bytes: u64) -> String {
         .unwrap_or_else(|| format!("{bytes} bytes"))
 }
 
+/// Parses a size such as `1GiB`, `512MiB`, `64KB` or `4096` (bytes): binary units
+/// (KiB, MiB, GiB; K, M, G) and decimal ones (KB, MB, GB), case-insensitive.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let trimmed = text.trim();
+    let split = trimmed
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(split);
+    let bad = || format!("`{text}` is not a size (e.g. 1GiB, 512MiB, 64KB, 4096)");
+    let number: u64 = number.parse().map_err(|_| bad())?;
+    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kib" => 1 << 10,
+        "m" | "mib" => 1 << 20,
+        "g" | "gib" => 1 << 30,
+        "kb" => 1_000,
+        "mb" => 1_000_000,
+        "gb" => 1_000_000_000,
+        _ => return Err(bad()),
+    };
+    number
+        .checked_mul(scale)
+        .filter(|bytes| *bytes > 0)
+        .ok_or_else(bad)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,6 +92,25 @@ mod tests {
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
         assert_eq!(err.to_string(), "larger than 4 KiB (the limit): not read");
         assert_eq!(read_bounded(&path, 4097).unwrap().len(), 4097);
+    }
+
+    #[test]
+    fn sizes_parse_in_the_units_people_write() {
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("512 MiB"), Ok(512 << 20));
+        assert_eq!(parse_size("64kb"), Ok(64_000));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        for bad in [
+            "",
+            "GiB",
+            "1.5GiB",
+            "-1",
+            "0",
+            "1TiB",
+            "99999999999999999999GiB",
+        ] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

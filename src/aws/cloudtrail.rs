@@ -114,7 +114,10 @@ pub async fn lookup_region(client: &Client, region: &str, opts: &LookupOptions) 
         throttle_retries: opts.throttle_retries,
         first_backoff: opts.throttle_backoff,
         max_backoff: Duration::from_secs(16),
-        ..RetryPolicy::from_sdk(client.config().retry_config())
+        ..RetryPolicy::from_sdk(
+            client.config().retry_config(),
+            client.config().timeout_config(),
+        )
     };
     let mut stats = RetryStats::default();
     loop {

@@ -72,7 +72,10 @@ pub async fn collect_region(client: &Client, region: RegionInfo) -> RegionDetect
         return out;
     }
 
-    let policy = RetryPolicy::from_sdk(client.config().retry_config());
+    let policy = RetryPolicy::from_sdk(
+        client.config().retry_config(),
+        client.config().timeout_config(),
+    );
     let mut stats = RetryStats::default();
     let listed = pages("guardduty:ListDetectors", |token| {
         let policy = &policy;

@@ -25,7 +25,10 @@ pub async fn authorization_details_with(
     client: &Client,
 ) -> (AuthorizationDetails, Option<CollectError>) {
     let mut out = AuthorizationDetails::default();
-    let policy = RetryPolicy::from_sdk(client.config().retry_config());
+    let policy = RetryPolicy::from_sdk(
+        client.config().retry_config(),
+        client.config().timeout_config(),
+    );
     let mut stats = RetryStats::default();
     let mut marker: Option<String> = None;
     loop {

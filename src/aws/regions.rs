@@ -74,7 +74,10 @@ pub async fn list_regions(config: &SdkConfig) -> RegionList {
 
 /// [`list_regions`] with a given client (tests inject faults through it).
 pub async fn list_regions_with(client: &aws_sdk_account::Client) -> RegionList {
-    let policy = RetryPolicy::from_sdk(client.config().retry_config());
+    let policy = RetryPolicy::from_sdk(
+        client.config().retry_config(),
+        client.config().timeout_config(),
+    );
     let listed = super::pages("account:ListRegions", |token| {
         let policy = &policy;
         async move {

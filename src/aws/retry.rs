@@ -8,7 +8,10 @@
 //! A collector wraps each request in [`call`]:
 //!
 //! ```ignore
-//! let policy = RetryPolicy::from_sdk(client.config().retry_config());
+//! let policy = RetryPolicy::from_sdk(
+//!     client.config().retry_config(),
+//!     client.config().timeout_config(),
+//! );
 //! let page = retry::call("guardduty:ListMembers", &policy, &Pacer::none(), &mut stats, || {
 //!     client.list_members().detector_id(id).customize()
 //!         .config_override(gdaudit::no_sdk_retries!(aws_sdk_guardduty)).send()
@@ -21,6 +24,7 @@ use std::time::Duration;
 use aws_sdk_guardduty::config::http::HttpResponse;
 use aws_sdk_guardduty::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_types::retry::RetryConfig;
+use aws_smithy_types::timeout::TimeoutConfig;
 use tokio::time::Instant;
 
 use super::errors::classify;
@@ -37,13 +41,18 @@ pub struct RetryPolicy {
     /// The wait before the first retry; it doubles with each retry, up to `max_backoff`.
     pub first_backoff: Duration,
     pub max_backoff: Duration,
+    /// No transient retry starts this long after the first attempt (`--timeout`: one call,
+    /// retries included); throttling retries are not bound by it.
+    pub give_up_after: Option<Duration>,
 }
 
 impl RetryPolicy {
     /// The budget configured for the SDK (`AWS_MAX_ATTEMPTS`, `max_attempts` in the profile;
     /// 3 attempts by default), used for both kinds of error, with its initial backoff
-    /// (1 s by default) and gdaudit's cap of 16 s.
-    pub fn from_sdk(config: Option<&RetryConfig>) -> RetryPolicy {
+    /// (1 s by default) and gdaudit's cap of 16 s; transient retries stop at the operation
+    /// time-out (`--timeout`). Pass a client's `config().retry_config()` and
+    /// `config().timeout_config()`.
+    pub fn from_sdk(config: Option<&RetryConfig>, timeouts: Option<&TimeoutConfig>) -> RetryPolicy {
         let standard = RetryConfig::standard();
         let config = config.unwrap_or(&standard);
         let retries = config.max_attempts().max(1) - 1;
@@ -52,6 +61,7 @@ impl RetryPolicy {
             transient_retries: retries,
             first_backoff: config.initial_backoff(),
             max_backoff: config.max_backoff().min(Duration::from_secs(16)),
+            give_up_after: timeouts.and_then(TimeoutConfig::operation_timeout),
         }
     }
 
@@ -65,7 +75,7 @@ impl RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy::from_sdk(None)
+        RetryPolicy::from_sdk(None, None)
     }
 }
 
@@ -164,6 +174,7 @@ where
     Fut: std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,
 {
     let (mut throttled, mut transient) = (0u32, 0u32);
+    let started = Instant::now();
     loop {
         pacer.wait().await;
         let err = match attempt().await {
@@ -177,7 +188,12 @@ where
                 stats.throttled += 1;
                 throttled + transient - 1
             }
-            Retryable::Transient if transient < policy.transient_retries => {
+            Retryable::Transient
+                if transient < policy.transient_retries
+                    && policy.give_up_after.is_none_or(|limit| {
+                        started.elapsed() + policy.backoff(throttled + transient) < limit
+                    }) =>
+            {
                 transient += 1;
                 stats.transient += 1;
                 throttled + transient - 1
@@ -209,6 +225,7 @@ mod tests {
             transient_retries: 2,
             first_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(16),
+            give_up_after: None,
         };
         let waits: Vec<u64> = (0..7).map(|r| policy.backoff(r).as_secs()).collect();
         assert_eq!(waits, [1, 2, 4, 8, 16, 16, 16]);
@@ -216,10 +233,17 @@ mod tests {
 
     #[test]
     fn the_sdk_budget_becomes_the_policy() {
-        let policy = RetryPolicy::from_sdk(Some(&RetryConfig::standard().with_max_attempts(5)));
+        let timeouts = TimeoutConfig::builder()
+            .operation_timeout(Duration::from_secs(30))
+            .build();
+        let policy = RetryPolicy::from_sdk(
+            Some(&RetryConfig::standard().with_max_attempts(5)),
+            Some(&timeouts),
+        );
+        assert_eq!(policy.give_up_after, Some(Duration::from_secs(30)));
         assert_eq!((policy.throttle_retries, policy.transient_retries), (4, 4));
         assert_eq!(RetryPolicy::default().transient_retries, 2);
-        let disabled = RetryPolicy::from_sdk(Some(&RetryConfig::disabled()));
+        let disabled = RetryPolicy::from_sdk(Some(&RetryConfig::disabled()), None);
         assert_eq!(disabled.transient_retries, 0);
     }
 

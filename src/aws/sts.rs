@@ -7,7 +7,10 @@ use crate::model::Account;
 
 pub async fn caller_account(config: &SdkConfig) -> Account {
     let client = aws_sdk_sts::Client::new(config);
-    let policy = RetryPolicy::from_sdk(client.config().retry_config());
+    let policy = RetryPolicy::from_sdk(
+        client.config().retry_config(),
+        client.config().timeout_config(),
+    );
     let mut stats = RetryStats::default();
     let identity = retry::call(
         "sts:GetCallerIdentity",

@@ -142,6 +142,7 @@ pub fn run(ctx: &Ctx, args: &ChangesArgs, io: &mut Io<'_>) -> Result<Outcome, Ru
             now,
             resume,
             progress.counter("log files"),
+            Some(args.max_log_size),
         )?;
         progress.finish();
         gathered
@@ -264,6 +265,7 @@ pub fn from_logs(
     now: Timestamp,
     resume: Option<Timestamp>,
     progress: crate::progress::Tick,
+    max_file_bytes: Option<u64>,
 ) -> Result<Gathered, RunError> {
     let w = window(window_args, None, now)?;
     // Without --until, log files are read to their end.
@@ -276,7 +278,7 @@ pub fn from_logs(
         threads: 0,
         keep_raw: window_args.raw,
         progress,
-        max_file_bytes: None,
+        max_file_bytes,
     };
     let read = read_logs(paths, &options);
     let account = read
