@@ -120,6 +120,7 @@ set edit:completion:arg-completer[gdaudit] = {|@words|
             cand --actor 'Only changes whose actor (ARN, role, session or user name) matches this glob (`*`, `?`)'
             cand --state 'Emit only changes not emitted by an earlier run with the same file (for cron jobs). The file is replaced only after the output was written'
             cand --state-overlap 'With --state: how far before the previous run''s end to read again, for events that CloudTrail delivers late'
+            cand --max-log-size 'With --logs: a log file that decompresses to more than this is reported, not read (a gzip bomb). Units B, KiB, MiB, GiB (or KB, MB, GB)'
             cand --profile 'AWS profile to use (from the shared config and credentials files)'
             cand --region 'Home region, for global calls (STS, account) and as the default region'
             cand --regions 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account'

@@ -141,6 +141,7 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l event -d 'On
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l actor -d 'Only changes whose actor (ARN, role, session or user name) matches this glob (`*`, `?`)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l state -d 'Emit only changes not emitted by an earlier run with the same file (for cron jobs). The file is replaced only after the output was written' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l state-overlap -d 'With --state: how far before the previous run\'s end to read again, for events that CloudTrail delivers late' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l max-log-size -d 'With --logs: a log file that decompresses to more than this is reported, not read (a gzip bomb). Units B, KiB, MiB, GiB (or KB, MB, GB)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l profile -d 'AWS profile to use (from the shared config and credentials files)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r

@@ -257,6 +257,12 @@ pub struct ChangesArgs {
         requires = "state"
     )]
     pub state_overlap: String,
+
+    /// With --logs: a log file that decompresses to more than this is reported, not read
+    /// (a gzip bomb). Units B, KiB, MiB, GiB (or KB, MB, GB).
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", requires = "logs",
+          value_parser = crate::limits::parse_size)]
+    pub max_log_size: u64,
 }
 
 /// Where the IAM data comes from and who counts as privileged.

@@ -131,11 +131,12 @@ impl Config {
     }
 
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-            path: path.display().to_string(),
-            line: 0,
-            message: format!("cannot read: {e}"),
-        })?;
+        let text = crate::limits::read_bounded_string(path, crate::limits::MAX_CONFIG_BYTES)
+            .map_err(|e| ConfigError {
+                path: path.display().to_string(),
+                line: 0,
+                message: format!("cannot read: {e}"),
+            })?;
         Config::parse(&text, path)
     }
 

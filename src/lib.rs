@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod fsio;
 pub mod iam;
+pub mod limits;
 pub mod model;
 pub mod progress;
 pub mod report;

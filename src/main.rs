@@ -48,18 +48,31 @@ fn main() -> ExitCode {
         Err(_) => return ExitCode::from(Outcome::Incomplete as u8),
     };
     let flushed = out.flush();
+    ExitCode::from(exit_status(result, flushed, &mut err))
+}
+
+/// The exit status of a run. A reader that went away (`| head`, `| true`) ends the run
+/// quietly but never turns its verdict into a pass: a report keeps its own status (0/1/3),
+/// and output that was cut short before any verdict was reached is incomplete (3).
+fn exit_status(
+    result: Result<Outcome, RunError>,
+    flushed: std::io::Result<()>,
+    err: &mut dyn Write,
+) -> u8 {
     match (result, flushed) {
-        // A reader that went away (`| head`) is not a failure.
-        (Err(RunError::Output(e)), _) | (Ok(_), Err(e)) if e.kind() == ErrorKind::BrokenPipe => {
-            ExitCode::SUCCESS
+        (Err(RunError::OutputClosed(outcome)), _) => outcome as u8,
+        (Err(RunError::Output(e)), _) if e.kind() == ErrorKind::BrokenPipe => {
+            Outcome::Incomplete as u8
         }
-        (Ok(outcome), _) => ExitCode::from(outcome as u8),
+        (Ok(outcome), _) => outcome as u8,
         (Err(e), _) => {
             let _ = writeln!(err, "gdaudit: error: {e}");
-            ExitCode::from(match e {
+            match e {
                 RunError::Usage(_) => Outcome::Usage as u8,
-                RunError::Setup(_) | RunError::Output(_) => Outcome::Incomplete as u8,
-            })
+                RunError::Setup(_) | RunError::Output(_) | RunError::OutputClosed(_) => {
+                    Outcome::Incomplete as u8
+                }
+            }
         }
     }
 }

@@ -15,6 +15,10 @@ use crate::model::cloudtrail::{Event, Timestamp};
 
 pub const STATE_VERSION: u32 = 1;
 
+/// A state file larger than this is not read: it holds keys for a few hours of events,
+/// kilobytes in practice, so anything near this size is not one.
+pub const MAX_STATE_BYTES: u64 = 256 << 20;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct State {
     pub state_version: u32,
@@ -78,7 +82,7 @@ pub fn event_key(event: &Event) -> String {
 impl State {
     /// Reads the state file; `Ok(None)` when it does not exist yet (the first run).
     pub fn load(path: &Path) -> Result<Option<State>, StateError> {
-        let bytes = match std::fs::read(path) {
+        let bytes = match crate::limits::read_bounded(path, MAX_STATE_BYTES) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => {
@@ -88,17 +92,22 @@ impl State {
                 });
             }
         };
-        let state: State = serde_json::from_slice(&bytes).map_err(|e| StateError::Invalid {
-            path: path.display().to_string(),
+        State::from_slice(&bytes, &path.display().to_string()).map(Some)
+    }
+
+    /// Parses a state file's bytes (`name` names it in errors).
+    pub fn from_slice(bytes: &[u8], name: &str) -> Result<State, StateError> {
+        let state: State = serde_json::from_slice(bytes).map_err(|e| StateError::Invalid {
+            path: name.to_owned(),
             reason: e.to_string(),
         })?;
         if state.state_version != STATE_VERSION {
             return Err(StateError::Invalid {
-                path: path.display().to_string(),
+                path: name.to_owned(),
                 reason: format!("version {}, expected {STATE_VERSION}", state.state_version),
             });
         }
-        Ok(Some(state))
+        Ok(state)
     }
 
     /// Where the next window starts: the last high-water mark less the overlap.

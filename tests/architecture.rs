@@ -22,16 +22,17 @@ fn allowed(module: &str) -> Option<&'static [&'static str]> {
             "config",
             "fsio",
             "iam",
+            "limits",
             "model",
             "progress",
             "report",
             "scope",
             "state",
         ],
-        "cli" => &["config", "report"],
+        "cli" => &["config", "limits", "report"],
         // Collect: the only code that talks to AWS; reads files of logs.
         "aws" => &["model", "progress"],
-        "cloudtrail" => &["model", "progress"],
+        "cloudtrail" => &["limits", "model", "progress"],
         // Assess: pure functions of data, settings and now.
         "assess" => &["catalogue", "checks", "iam", "model", "report", "state"],
         "checks" => &["catalogue", "iam", "model", "report"],
@@ -39,14 +40,15 @@ fn allowed(module: &str) -> Option<&'static [&'static str]> {
         // Report: typed sections and findings, and the renderers.
         "report" => &["catalogue", "iam", "model"],
         // Settings and state files.
-        "config" => &["fsio", "iam", "model", "report", "scope"],
-        "state" => &["fsio", "model"],
+        "config" => &["fsio", "iam", "limits", "model", "report", "scope"],
+        "state" => &["fsio", "limits", "model"],
         "scope" => &["model"],
         // Plain data and leaves.
         "model" => &["catalogue"],
         "catalogue" => &[],
         "progress" => &[],
         "fsio" => &[],
+        "limits" => &[],
         _ => return None,
     })
 }

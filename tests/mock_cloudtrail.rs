@@ -171,3 +171,105 @@ async fn the_api_path_and_the_file_path_give_identical_findings() {
         gdaudit::report::finding::Severity::Critical
     );
 }
+
+/// A client with the SDK's standard budget (3 attempts) and a fast backoff: gdaudit takes the
+/// budget for transient errors from it and does the retrying itself.
+fn client_with_retries(rules: &[&Rule]) -> Client {
+    let mut interceptor = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
+    for rule in rules {
+        interceptor = interceptor.with_rule(rule);
+    }
+    Client::from_conf(
+        aws_sdk_cloudtrail::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("eu-west-1"))
+            .credentials_provider(Credentials::new("AKIDTEST", "secret", None, None, "test"))
+            .retry_config(
+                RetryConfig::standard()
+                    .with_max_attempts(3)
+                    .with_initial_backoff(Duration::from_millis(1)),
+            )
+            .http_client(create_mock_http_client())
+            .interceptor(interceptor)
+            .build(),
+    )
+}
+
+const INTERNAL: &str = r#"{"__type":"InternalServerErrorException","message":"try again"}"#;
+
+#[tokio::test]
+async fn a_500_on_the_first_attempt_of_every_page_loses_nothing() {
+    let first = mock!(Client::lookup_events)
+        .match_requests(|r| r.next_token().is_none())
+        .sequence()
+        .http_status(500, Some(INTERNAL.into()))
+        .output(|| page(&[("e1", "DeleteDetector")], Some("t2")))
+        .build();
+    let second = mock!(Client::lookup_events)
+        .match_requests(|r| r.next_token() == Some("t2"))
+        .sequence()
+        .http_status(503, None)
+        .output(|| page(&[("e2", "UpdateDetector")], None))
+        .build();
+    let region = lookup_region(
+        &client_with_retries(&[&first, &second]),
+        "eu-west-1",
+        &options(),
+    )
+    .await;
+    assert!(region.errors.is_empty(), "{:?}", region.errors);
+    assert_eq!(region.pages, 2);
+    assert_eq!((first.num_calls(), second.num_calls()), (2, 2));
+    assert_eq!(region.events.len(), 2);
+}
+
+#[tokio::test]
+async fn a_500_that_outlasts_the_budget_is_named_and_keeps_what_was_read() {
+    let first = mock!(Client::lookup_events)
+        .match_requests(|r| r.next_token().is_none())
+        .then_output(|| page(&[("e1", "DeleteDetector")], Some("t2")));
+    let second = mock!(Client::lookup_events)
+        .match_requests(|r| r.next_token() == Some("t2"))
+        .sequence()
+        .http_status(500, Some(INTERNAL.into()))
+        .repeatedly()
+        .build();
+    let region = lookup_region(
+        &client_with_retries(&[&first, &second]),
+        "eu-west-1",
+        &options(),
+    )
+    .await;
+    assert_eq!(second.num_calls(), 3, "the SDK's budget of 3 attempts");
+    assert_eq!(region.events.len(), 1);
+    assert_eq!(region.errors.len(), 1);
+    assert_eq!(
+        region.errors[0].message,
+        "InternalServerErrorException: try again"
+    );
+}
+
+#[tokio::test]
+async fn a_page_that_is_not_json_says_it_could_not_be_parsed_and_where() {
+    for body in [
+        "<html>gateway</html>",
+        r#"{"Events":[{"EventId":"e1","CloudT"#,
+    ] {
+        let only = mock!(Client::lookup_events)
+            .sequence()
+            .http_status(200, Some(body.into()))
+            .repeatedly()
+            .build();
+        let region = lookup_region(&client_with_retries(&[&only]), "eu-west-1", &options()).await;
+        assert_eq!(region.errors.len(), 1, "{body}");
+        let message = &region.errors[0].message;
+        assert!(
+            message.starts_with("could not parse the HTTP 200 response: "),
+            "{body}: {message}"
+        );
+        assert!(message.contains("offset"), "where it stopped: {message}");
+        assert!(!message.contains('\n'));
+        // A body that does not parse will not parse the next time either.
+        assert_eq!(only.num_calls(), 1);
+    }
+}

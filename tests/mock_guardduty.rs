@@ -283,3 +283,40 @@ async fn a_region_known_not_enabled_is_not_called() {
     assert_eq!(region_state(&result), DetectorState::NotEnabled);
     assert_eq!(list.num_calls(), 0);
 }
+
+#[tokio::test]
+async fn a_500_on_the_first_attempt_of_every_call_loses_nothing() {
+    let internal = Some(r#"{"__type":"InternalServerErrorException","message":"oops"}"#.into());
+    let list = mock!(Client::list_detectors)
+        .sequence()
+        .http_status(500, internal.clone())
+        .output(|| ListDetectorsOutput::builder().detector_ids("det-1").build())
+        .build();
+    let get = mock!(Client::get_detector)
+        .sequence()
+        .http_status(502, None)
+        .output(enabled_detector)
+        .build();
+    let admin = mock!(Client::get_administrator_account)
+        .sequence()
+        .http_status(500, internal.clone())
+        .output(|| GetAdministratorAccountOutput::builder().build())
+        .build();
+    let members = mock!(Client::list_members)
+        .sequence()
+        .http_status(503, None)
+        .output(|| {
+            ListMembersOutput::builder()
+                .members(member("222233334444", "Enabled"))
+                .build()
+        })
+        .build();
+    let gd = client(&[&list, &get, &admin, &members]);
+    let result = collect_region(&gd, region(RegionOptStatus::EnabledByDefault)).await;
+    assert!(result.errors.is_empty(), "{result:?}");
+    assert_eq!(region_state(&result), DetectorState::Enabled);
+    assert_eq!(result.members.as_ref().unwrap().len(), 1);
+    for rule in [&list, &get, &admin, &members] {
+        assert_eq!(rule.num_calls(), 2);
+    }
+}

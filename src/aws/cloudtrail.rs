@@ -1,17 +1,16 @@
 //! CloudTrail LookupEvents, filtered to GuardDuty, paced under its limit of 2 requests per
-//! second per region, retrying throttled pages, and following every NextToken.
+//! second per region (every attempt, retries included), retrying throttled and failed pages
+//! (`super::retry`), and following every NextToken.
 
 use std::time::Duration;
 
-use aws_config::{Region, SdkConfig};
-use aws_sdk_cloudtrail::Client;
-use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
-use tokio::time::Instant;
-
-use super::errors::classify;
+use super::retry::{self, Pacer, RetryPolicy, RetryStats};
 use crate::model::changes::RegionEvents;
 use crate::model::cloudtrail::{Event, GUARDDUTY_SOURCE, Timestamp};
 use crate::model::{CollectError, ErrorKind};
+use aws_config::{Region, SdkConfig};
+use aws_sdk_cloudtrail::Client;
+use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 
 /// How to read one region's events.
 #[derive(Debug, Clone)]
@@ -24,9 +23,10 @@ pub struct LookupOptions {
     pub keep_raw: bool,
     /// The least time between two requests in a region (LookupEvents allows 2 per second).
     pub pace: Duration,
-    /// How often one page is retried after the SDK's own retries gave up on throttling.
+    /// How often one page is retried after throttling (other transient errors — HTTP 5xx,
+    /// time-outs, connection errors — get the SDK's budget, `AWS_MAX_ATTEMPTS`, default 3).
     pub throttle_retries: u32,
-    /// The first wait before such a retry; it doubles each time, up to 16 s.
+    /// The first wait before a retry; it doubles each time, up to 16 s.
     pub throttle_backoff: Duration,
     /// Counts pages as they are read, for the progress line.
     pub pages: crate::progress::Tick,
@@ -107,44 +107,45 @@ pub async fn lookup_region(client: &Client, region: &str, opts: &LookupOptions) 
         }
     };
     let mut next_token: Option<String> = None;
-    let mut last_request: Option<Instant> = None;
+    // Every attempt, retried or not, waits its turn: LookupEvents allows 2 per second per
+    // account and region, and a throttling storm must not be answered with a burst.
+    let pacer = Pacer::every(opts.pace);
+    let policy = RetryPolicy {
+        throttle_retries: opts.throttle_retries,
+        first_backoff: opts.throttle_backoff,
+        max_backoff: Duration::from_secs(16),
+        ..RetryPolicy::from_sdk(
+            client.config().retry_config(),
+            client.config().timeout_config(),
+        )
+    };
+    let mut stats = RetryStats::default();
     loop {
-        let mut failures = 0u32;
-        let page = loop {
-            // Pace requests: LookupEvents allows 2 per second per account and region.
-            if let Some(last) = last_request {
-                tokio::time::sleep_until(last + opts.pace).await;
-            }
-            last_request = Some(Instant::now());
-            let sent = client
-                .lookup_events()
-                .lookup_attributes(attribute.clone())
-                .start_time(aws_smithy_types::DateTime::from_millis(
-                    opts.since.unix_millis(),
-                ))
-                .end_time(aws_smithy_types::DateTime::from_millis(
-                    opts.until.unix_millis(),
-                ))
-                .max_results(50)
-                .set_next_token(next_token.clone())
-                .send()
-                .await;
-            match sent {
-                Ok(page) => break Ok(page),
-                Err(err) => {
-                    let error = classify("cloudtrail:LookupEvents", &err);
-                    if error.kind == ErrorKind::Throttled && failures < opts.throttle_retries {
-                        let wait = opts.throttle_backoff.saturating_mul(1 << failures.min(4));
-                        failures += 1;
-                        out.throttled_retries += 1;
-                        tokio::time::sleep(wait).await;
-                        continue;
-                    }
-                    break Err(error);
-                }
-            }
-        };
-        let page = match page {
+        let sent = retry::call(
+            "cloudtrail:LookupEvents",
+            &policy,
+            &pacer,
+            &mut stats,
+            || {
+                client
+                    .lookup_events()
+                    .lookup_attributes(attribute.clone())
+                    .start_time(aws_smithy_types::DateTime::from_millis(
+                        opts.since.unix_millis(),
+                    ))
+                    .end_time(aws_smithy_types::DateTime::from_millis(
+                        opts.until.unix_millis(),
+                    ))
+                    .max_results(50)
+                    .set_next_token(next_token.clone())
+                    .customize()
+                    .config_override(crate::no_sdk_retries!(aws_sdk_cloudtrail))
+                    .send()
+            },
+        )
+        .await;
+        out.throttled_retries = stats.throttled;
+        let page = match sent {
             Ok(page) => page,
             Err(error) => {
                 out.errors.push(error);

@@ -57,17 +57,24 @@ where
         SdkError::ServiceError(service) => match (service.err().code(), service.err().message()) {
             (Some(code), Some(message)) => format!("{code}: {message}"),
             (Some(code), None) => code.to_owned(),
+            // A success status whose body is not what the API returns (not JSON, cut off):
+            // say so, and where the parser stopped.
+            _ if service.raw().status().is_success() => format!(
+                "could not parse the HTTP {} response: {}",
+                service.raw().status().as_u16(),
+                error_chain(service.err())
+            ),
             _ => format!(
-                "unexpected HTTP {} response",
-                service.raw().status().as_u16()
+                "unexpected HTTP {} response: {}",
+                service.raw().status().as_u16(),
+                error_chain(service.err())
             ),
         },
-        SdkError::ResponseError(response) => {
-            format!(
-                "unreadable HTTP {} response",
-                response.raw().status().as_u16()
-            )
-        }
+        SdkError::ResponseError(response) => format!(
+            "could not read the HTTP {} response: {}",
+            response.raw().status().as_u16(),
+            error_chain(err)
+        ),
         _ => error_chain(err),
     };
     CollectError {

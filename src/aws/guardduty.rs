@@ -7,7 +7,9 @@ use aws_sdk_guardduty::operation::get_detector::GetDetectorOutput;
 
 use crate::progress::Tick;
 
-use super::errors::{UNKNOWN_CREDENTIALS, classify};
+use super::errors::UNKNOWN_CREDENTIALS;
+use super::pages;
+use super::retry::{self, Pacer, RetryPolicy, RetryStats};
 use crate::model::{
     AdditionalConfiguration, Administrator, DataSources, Detector, ErrorKind, Feature, Member,
     RegionDetectors, RegionInfo, RegionOptStatus,
@@ -70,17 +72,40 @@ pub async fn collect_region(client: &Client, region: RegionInfo) -> RegionDetect
         return out;
     }
 
-    let ids = match client
-        .list_detectors()
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-    {
+    let policy = RetryPolicy::from_sdk(
+        client.config().retry_config(),
+        client.config().timeout_config(),
+    );
+    let mut stats = RetryStats::default();
+    let listed = pages("guardduty:ListDetectors", |token| {
+        let policy = &policy;
+        async move {
+            let mut stats = RetryStats::default();
+            let page = retry::call(
+                "guardduty:ListDetectors",
+                policy,
+                &Pacer::none(),
+                &mut stats,
+                || {
+                    client
+                        .list_detectors()
+                        .set_next_token(token.clone())
+                        .customize()
+                        .config_override(crate::no_sdk_retries!(aws_sdk_guardduty))
+                        .send()
+                },
+            )
+            .await?;
+            Ok((
+                page.detector_ids().to_vec(),
+                page.next_token().map(str::to_owned),
+            ))
+        }
+    })
+    .await;
+    let ids = match listed {
         Ok(ids) => ids,
-        Err(err) => {
-            let mut error = classify("guardduty:ListDetectors", &err);
+        Err(mut error) => {
             // An opt-in region the account has not enabled does not know its credentials.
             if region.opt_status == RegionOptStatus::Unknown
                 && error
@@ -100,9 +125,24 @@ pub async fn collect_region(client: &Client, region: RegionInfo) -> RegionDetect
 
     let mut detectors = Vec::with_capacity(ids.len());
     for id in &ids {
-        match client.get_detector().detector_id(id).send().await {
+        let got = retry::call(
+            "guardduty:GetDetector",
+            &policy,
+            &Pacer::none(),
+            &mut stats,
+            || {
+                client
+                    .get_detector()
+                    .detector_id(id)
+                    .customize()
+                    .config_override(crate::no_sdk_retries!(aws_sdk_guardduty))
+                    .send()
+            },
+        )
+        .await;
+        match got {
             Ok(resp) => detectors.push(detector_from(id, &resp)),
-            Err(err) => out.errors.push(classify("guardduty:GetDetector", &err)),
+            Err(error) => out.errors.push(error),
         }
     }
     if detectors.len() < ids.len() {
@@ -115,12 +155,22 @@ pub async fn collect_region(client: &Client, region: RegionInfo) -> RegionDetect
     let Some(detector_id) = ids.first() else {
         return out;
     };
-    match client
-        .get_administrator_account()
-        .detector_id(detector_id)
-        .send()
-        .await
-    {
+    let admin = retry::call(
+        "guardduty:GetAdministratorAccount",
+        &policy,
+        &Pacer::none(),
+        &mut stats,
+        || {
+            client
+                .get_administrator_account()
+                .detector_id(detector_id)
+                .customize()
+                .config_override(crate::no_sdk_retries!(aws_sdk_guardduty))
+                .send()
+        },
+    )
+    .await;
+    match admin {
         Ok(resp) => {
             // An administrator without an account id is no administrator (moto answers so).
             out.administrator = resp
@@ -131,19 +181,36 @@ pub async fn collect_region(client: &Client, region: RegionInfo) -> RegionDetect
                     relationship_status: admin.relationship_status().unwrap_or_default().to_owned(),
                 });
         }
-        Err(err) => out
-            .errors
-            .push(classify("guardduty:GetAdministratorAccount", &err)),
+        Err(error) => out.errors.push(error),
     }
-    let members = client
-        .list_members()
-        .detector_id(detector_id)
-        .only_associated("false")
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await;
+    let members = pages("guardduty:ListMembers", |token| {
+        let policy = &policy;
+        async move {
+            let mut stats = RetryStats::default();
+            let page = retry::call(
+                "guardduty:ListMembers",
+                policy,
+                &Pacer::none(),
+                &mut stats,
+                || {
+                    client
+                        .list_members()
+                        .detector_id(detector_id)
+                        .only_associated("false")
+                        .set_next_token(token.clone())
+                        .customize()
+                        .config_override(crate::no_sdk_retries!(aws_sdk_guardduty))
+                        .send()
+                },
+            )
+            .await?;
+            Ok((
+                page.members().to_vec(),
+                page.next_token().map(str::to_owned),
+            ))
+        }
+    })
+    .await;
     match members {
         Ok(members) => {
             out.members = Some(
@@ -158,7 +225,7 @@ pub async fn collect_region(client: &Client, region: RegionInfo) -> RegionDetect
                     .collect(),
             );
         }
-        Err(err) => out.errors.push(classify("guardduty:ListMembers", &err)),
+        Err(error) => out.errors.push(error),
     }
     out
 }

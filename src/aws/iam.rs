@@ -5,12 +5,12 @@ use aws_config::SdkConfig;
 use aws_sdk_iam::Client;
 use aws_sdk_iam::types as sdk;
 
-use super::errors::classify;
-use crate::model::CollectError;
+use super::retry::{self, Pacer, RetryPolicy, RetryStats};
 use crate::model::iam::{
     AttachedPolicy, AuthorizationDetails, GroupDetail, InlinePolicy, ManagedPolicyDetail,
     PermissionsBoundary, PolicyDocument, PolicyVersion, RoleDetail, Tag, UserDetail,
 };
+use crate::model::{CollectError, ErrorKind};
 
 /// Reads the whole export. A page that cannot be read ends the read with an error and what
 /// was read so far: the caller marks the permissions audit incomplete.
@@ -25,25 +25,55 @@ pub async fn authorization_details_with(
     client: &Client,
 ) -> (AuthorizationDetails, Option<CollectError>) {
     let mut out = AuthorizationDetails::default();
-    let mut pages = client
-        .get_account_authorization_details()
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
+    let policy = RetryPolicy::from_sdk(
+        client.config().retry_config(),
+        client.config().timeout_config(),
+    );
+    let mut stats = RetryStats::default();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = retry::call(
+            "iam:GetAccountAuthorizationDetails",
+            &policy,
+            &Pacer::none(),
+            &mut stats,
+            || {
+                client
+                    .get_account_authorization_details()
+                    .set_marker(marker.clone())
+                    .customize()
+                    .config_override(crate::no_sdk_retries!(aws_sdk_iam))
+                    .send()
+            },
+        )
+        .await;
         let page = match page {
             Ok(page) => page,
-            Err(err) => {
-                return (
-                    out,
-                    Some(classify("iam:GetAccountAuthorizationDetails", &err)),
-                );
-            }
+            Err(error) => return (out, Some(error)),
         };
         out.users.extend(page.user_detail_list().iter().map(user));
         out.groups
             .extend(page.group_detail_list().iter().map(group));
         out.roles.extend(page.role_detail_list().iter().map(role));
-        out.policies.extend(page.policies().iter().map(policy));
+        out.policies
+            .extend(page.policies().iter().map(policy_detail));
+        match page.marker() {
+            Some(next) if page.is_truncated() && !next.is_empty() => {
+                if marker.as_deref() == Some(next) {
+                    return (
+                        out,
+                        Some(CollectError {
+                            kind: ErrorKind::Other,
+                            operation: "iam:GetAccountAuthorizationDetails".into(),
+                            code: None,
+                            message: "the service repeated its last page marker: stopped".into(),
+                        }),
+                    );
+                }
+                marker = Some(next.to_owned());
+            }
+            _ => break,
+        }
     }
     (out, None)
 }
@@ -129,7 +159,7 @@ fn role(r: &sdk::RoleDetail) -> RoleDetail {
     }
 }
 
-fn policy(p: &sdk::ManagedPolicyDetail) -> ManagedPolicyDetail {
+fn policy_detail(p: &sdk::ManagedPolicyDetail) -> ManagedPolicyDetail {
     ManagedPolicyDetail {
         policy_name: text(p.policy_name()),
         policy_id: text(p.policy_id()),

@@ -9,6 +9,7 @@ pub mod guardduty_org;
 pub mod iam;
 pub mod organizations;
 pub mod regions;
+pub mod retry;
 pub mod sts;
 
 use std::time::Duration;
@@ -64,6 +65,39 @@ where
         }
     }
     results
+}
+
+/// Follows a paginated list to its end: `page(token)` reads one page (retrying it as it
+/// sees fit) and returns its items and the next token. A token the service repeats would
+/// loop for ever: it ends the list with an error instead.
+pub async fn pages<T, F, Fut>(
+    operation: &str,
+    mut page: F,
+) -> Result<Vec<T>, crate::model::CollectError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), crate::model::CollectError>>,
+{
+    let mut items = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let (mut page_items, next) = page(token.clone()).await?;
+        items.append(&mut page_items);
+        match next {
+            Some(next) if !next.is_empty() => {
+                if token.as_deref() == Some(next.as_str()) {
+                    return Err(crate::model::CollectError {
+                        kind: crate::model::ErrorKind::Other,
+                        operation: operation.to_owned(),
+                        code: None,
+                        message: "the service repeated its last page token: stopped".into(),
+                    });
+                }
+                token = Some(next);
+            }
+            _ => return Ok(items),
+        }
+    }
 }
 
 /// The error a region gets when its task failed inside gdaudit.

@@ -4,7 +4,7 @@
 use aws_config::SdkConfig;
 use aws_sdk_account::types::RegionOptStatus as SdkOptStatus;
 
-use super::errors::classify;
+use super::retry::{self, Pacer, RetryPolicy, RetryStats};
 use crate::model::{RegionInfo, RegionList, RegionOptStatus, RegionSource};
 
 /// Regions of the `aws` partition enabled by default in every account (as of 2026-11).
@@ -74,41 +74,63 @@ pub async fn list_regions(config: &SdkConfig) -> RegionList {
 
 /// [`list_regions`] with a given client (tests inject faults through it).
 pub async fn list_regions_with(client: &aws_sdk_account::Client) -> RegionList {
-    let pages = client
-        .list_regions()
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Vec<_>>()
-        .await;
-    let mut regions = Vec::new();
-    for item in pages {
-        match item {
-            Ok(region) => {
-                let Some(name) = region.region_name() else {
-                    continue;
-                };
-                let opt_status = match region.region_opt_status() {
-                    Some(SdkOptStatus::Enabled) => RegionOptStatus::Enabled,
-                    Some(SdkOptStatus::EnabledByDefault) => RegionOptStatus::EnabledByDefault,
-                    Some(SdkOptStatus::Enabling) => RegionOptStatus::Enabling,
-                    Some(SdkOptStatus::Disabling) => RegionOptStatus::Disabling,
-                    Some(SdkOptStatus::Disabled) => RegionOptStatus::Disabled,
-                    _ => RegionOptStatus::Unknown,
-                };
-                regions.push(RegionInfo {
-                    name: name.to_owned(),
-                    opt_status,
-                });
-            }
-            Err(err) => {
-                return RegionList {
-                    source: RegionSource::BuiltIn,
-                    regions: built_in(),
-                    error: Some(classify("account:ListRegions", &err)),
-                };
-            }
+    let policy = RetryPolicy::from_sdk(
+        client.config().retry_config(),
+        client.config().timeout_config(),
+    );
+    let listed = super::pages("account:ListRegions", |token| {
+        let policy = &policy;
+        async move {
+            let mut stats = RetryStats::default();
+            let page = retry::call(
+                "account:ListRegions",
+                policy,
+                &Pacer::none(),
+                &mut stats,
+                || {
+                    client
+                        .list_regions()
+                        .set_next_token(token.clone())
+                        .customize()
+                        .config_override(crate::no_sdk_retries!(aws_sdk_account))
+                        .send()
+                },
+            )
+            .await?;
+            Ok((
+                page.regions().to_vec(),
+                page.next_token().map(str::to_owned),
+            ))
         }
+    })
+    .await;
+    let listed = match listed {
+        Ok(listed) => listed,
+        Err(error) => {
+            return RegionList {
+                source: RegionSource::BuiltIn,
+                regions: built_in(),
+                error: Some(error),
+            };
+        }
+    };
+    let mut regions = Vec::new();
+    for region in listed {
+        let Some(name) = region.region_name() else {
+            continue;
+        };
+        let opt_status = match region.region_opt_status() {
+            Some(SdkOptStatus::Enabled) => RegionOptStatus::Enabled,
+            Some(SdkOptStatus::EnabledByDefault) => RegionOptStatus::EnabledByDefault,
+            Some(SdkOptStatus::Enabling) => RegionOptStatus::Enabling,
+            Some(SdkOptStatus::Disabling) => RegionOptStatus::Disabling,
+            Some(SdkOptStatus::Disabled) => RegionOptStatus::Disabled,
+            _ => RegionOptStatus::Unknown,
+        };
+        regions.push(RegionInfo {
+            name: name.to_owned(),
+            opt_status,
+        });
     }
     regions.sort_by(|a, b| a.name.cmp(&b.name));
     RegionList {

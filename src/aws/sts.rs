@@ -2,21 +2,40 @@
 
 use aws_config::SdkConfig;
 
-use super::errors::classify;
+use super::retry::{self, Pacer, RetryPolicy, RetryStats};
 use crate::model::Account;
 
 pub async fn caller_account(config: &SdkConfig) -> Account {
     let client = aws_sdk_sts::Client::new(config);
-    match client.get_caller_identity().send().await {
+    let policy = RetryPolicy::from_sdk(
+        client.config().retry_config(),
+        client.config().timeout_config(),
+    );
+    let mut stats = RetryStats::default();
+    let identity = retry::call(
+        "sts:GetCallerIdentity",
+        &policy,
+        &Pacer::none(),
+        &mut stats,
+        || {
+            client
+                .get_caller_identity()
+                .customize()
+                .config_override(crate::no_sdk_retries!(aws_sdk_sts))
+                .send()
+        },
+    )
+    .await;
+    match identity {
         Ok(out) => Account {
             id: out.account().map(str::to_owned),
             caller_arn: out.arn().map(str::to_owned),
             error: None,
         },
-        Err(err) => Account {
+        Err(error) => Account {
             id: None,
             caller_arn: None,
-            error: Some(classify("sts:GetCallerIdentity", &err)),
+            error: Some(error),
         },
     }
 }

@@ -16,9 +16,9 @@ use super::LogReadOptions;
 use super::split::{Piece, Pieces};
 use crate::model::cloudtrail::{Event, GUARDDUTY_SOURCE, Timestamp};
 
-/// A file bigger than this once decompressed is not read (a gzip bomb, or not a log file).
-/// CloudTrail's own files are a few MB.
-const MAX_DECOMPRESSED_BYTES: u64 = 1 << 30;
+/// A file bigger than this once decompressed is not read (a gzip bomb, or not a log file),
+/// unless [`LogReadOptions::max_file_bytes`] says otherwise. CloudTrail's own files are a few MB.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 1 << 30;
 
 /// What one file held.
 #[derive(Debug, Default)]
@@ -47,12 +47,66 @@ pub(crate) fn read_file(
     options: &LogReadOptions,
 ) -> FileContents {
     buffer.clear();
-    let load_problem = load(path, buffer).err();
-    if buffer.len() as u64 > MAX_DECOMPRESSED_BYTES {
+    let limit = options.max_file_bytes();
+    let load_problem = match File::open(path) {
+        Ok(file) => load(
+            BufReader::with_capacity(256 * 1024, file),
+            named_gz(path),
+            limit,
+            buffer,
+        )
+        .err(),
+        Err(error) => Some(format!("cannot open: {error}")),
+    };
+    checked_read(buffer, load_problem, limit, options)
+}
+
+/// What one log file held, read from its bytes (gzip is recognised by its magic bytes): the
+/// entry point for one file's data that does not come from disk (and for the fuzz targets).
+pub fn read_log_data(data: &[u8], named_gz: bool, options: &LogReadOptions) -> LogFileRead {
+    let mut buffer = Vec::new();
+    let limit = options.max_file_bytes();
+    let load_problem = load(data, named_gz, limit, &mut buffer).err();
+    let contents = checked_read(&buffer, load_problem, limit, options);
+    LogFileRead {
+        events: contents
+            .events
+            .into_iter()
+            .map(|(event, _)| event)
+            .collect(),
+        records: contents.records,
+        problem: contents.problem,
+    }
+}
+
+/// What [`read_log_data`] found in one file.
+#[derive(Debug, Default)]
+pub struct LogFileRead {
+    /// GuardDuty events kept, in file order.
+    pub events: Vec<Event>,
+    /// Records seen (including Insights and other services').
+    pub records: u64,
+    /// Why the file could not be read to its end, when it could not.
+    pub problem: Option<String>,
+}
+
+fn named_gz(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("gz"))
+}
+
+/// Refuses a file that decompressed past `limit`; reads the others.
+fn checked_read(
+    buffer: &[u8],
+    load_problem: Option<String>,
+    limit: u64,
+    options: &LogReadOptions,
+) -> FileContents {
+    if buffer.len() as u64 > limit {
         return FileContents {
             problem: Some(format!(
-                "larger than {} MiB once decompressed: not read",
-                MAX_DECOMPRESSED_BYTES >> 20
+                "larger than {} once decompressed (the limit): not read",
+                crate::limits::human_bytes(limit)
             )),
             ..FileContents::default()
         };
@@ -107,17 +161,18 @@ pub(crate) fn read_bytes(
     contents
 }
 
-/// Reads the file, decompressing gzip (recognised by its magic bytes), into `buffer`.
-fn load(path: &Path, buffer: &mut Vec<u8>) -> Result<(), String> {
-    let file = File::open(path).map_err(|error| format!("cannot open: {error}"))?;
-    let mut reader = BufReader::with_capacity(256 * 1024, file);
+/// Reads a file, decompressing gzip (recognised by its magic bytes), into `buffer`; at most
+/// `limit + 1` bytes, so that a file past the limit is seen to be, without holding more.
+fn load(
+    mut reader: impl BufRead,
+    named_gz: bool,
+    limit: u64,
+    buffer: &mut Vec<u8>,
+) -> Result<(), String> {
     let head = reader
         .fill_buf()
         .map_err(|error| format!("cannot read: {error}"))?;
     let gzip = head.starts_with(&[0x1f, 0x8b]);
-    let named_gz = path
-        .extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("gz"));
     if named_gz && !gzip {
         return Err(if head.is_empty() {
             "empty file: no gzip data".to_owned()
@@ -125,7 +180,7 @@ fn load(path: &Path, buffer: &mut Vec<u8>) -> Result<(), String> {
             "not gzip data (no gzip header)".to_owned()
         });
     }
-    let limit = MAX_DECOMPRESSED_BYTES + 1;
+    let limit = limit.saturating_add(1);
     let result = if gzip {
         MultiGzDecoder::new(reader).take(limit).read_to_end(buffer)
     } else {

@@ -11,7 +11,7 @@ use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::file::read_file;
+use super::file::{DEFAULT_MAX_FILE_BYTES, read_file};
 use super::walk::{Found, Walk};
 use crate::model::cloudtrail::{Event, Timestamp};
 
@@ -31,6 +31,16 @@ pub struct LogReadOptions {
     pub keep_raw: bool,
     /// Counts files as they are read, for the progress line.
     pub progress: crate::progress::Tick,
+    /// The most bytes one file may decompress to before it is refused as a problem
+    /// (a gzip bomb); `None` means [`DEFAULT_MAX_FILE_BYTES`] (1 GiB).
+    pub max_file_bytes: Option<u64>,
+}
+
+impl LogReadOptions {
+    /// The decompressed size past which a file is not read.
+    pub fn max_file_bytes(&self) -> u64 {
+        self.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES)
+    }
 }
 
 /// What `--logs` held.

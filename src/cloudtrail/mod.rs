@@ -8,6 +8,7 @@ mod logs;
 mod split;
 mod walk;
 
+pub use file::{DEFAULT_MAX_FILE_BYTES, LogFileRead, read_log_data};
 pub use logs::{LogProblem, LogRead, LogReadOptions, read_logs};
 
 #[cfg(test)]

@@ -680,3 +680,46 @@ fn no_input_makes_the_reader_panic() {
         assert!(contents.events.is_empty());
     }
 }
+
+#[test]
+fn a_file_past_the_decompression_limit_is_named_and_the_rest_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    // 64 KiB of spaces compress to a few hundred bytes: a small gzip bomb under a small limit.
+    let mut bomb = vec![b' '; 64 << 10];
+    bomb.extend_from_slice(&records(&[gd(
+        "DeleteDetector",
+        "bomb-1",
+        "2026-11-01T00:00:00Z",
+        json!({}),
+    )]));
+    write(&dir.path().join("bomb.json.gz"), &gzip(&bomb));
+    let good = records(&[gd(
+        "CreateIPSet",
+        "good-1",
+        "2026-11-01T00:00:00Z",
+        json!({}),
+    )]);
+    write(&dir.path().join("good.json.gz"), &gzip(&good));
+    let options = LogReadOptions {
+        max_file_bytes: Some(32 << 10),
+        ..LogReadOptions::default()
+    };
+    let read = read_logs(&[dir.path().to_owned()], &options);
+    assert_eq!(ids(&read), ["good-1"]);
+    assert_eq!(read.problems.len(), 1, "{:?}", read.problems);
+    assert!(read.problems[0].path.ends_with("bomb.json.gz"));
+    assert_eq!(
+        read.problems[0].message,
+        "larger than 32 KiB once decompressed (the limit): not read"
+    );
+    // The default limit (1 GiB) reads both.
+    let read = read_logs(&[dir.path().to_owned()], &LogReadOptions::default());
+    assert_eq!(ids(&read), ["bomb-1", "good-1"]);
+    // The same bound applies to data that does not come from a file.
+    let one = read_log_data(&gzip(&bomb), true, &options);
+    assert!(one.events.is_empty());
+    assert!(one.problem.unwrap().contains("32 KiB"));
+    let one = read_log_data(&good, false, &options);
+    assert_eq!(one.events.len(), 1);
+    assert_eq!(one.records, 1);
+}

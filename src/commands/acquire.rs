@@ -28,7 +28,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, RunError> {
 
 /// Reads a snapshot file written by `gdaudit collect`.
 pub fn load_snapshot(path: &Path) -> Result<Snapshot, RunError> {
-    let bytes = std::fs::read(path)
+    let bytes = crate::limits::read_bounded(path, crate::limits::MAX_SNAPSHOT_BYTES)
         .map_err(|e| RunError::Usage(format!("cannot read snapshot {}: {e}", path.display())))?;
     let snapshot: Snapshot = serde_json::from_slice(&bytes).map_err(|e| {
         RunError::Usage(format!(
@@ -272,6 +272,7 @@ pub fn from_logs(
     now: Timestamp,
     settings: &crate::assess::changes::Settings,
     progress: crate::progress::Tick,
+    max_file_bytes: Option<u64>,
 ) -> Gathered {
     let options = LogReadOptions {
         include_read_only: settings.include_read_only,
@@ -280,6 +281,7 @@ pub fn from_logs(
         threads: 0,
         keep_raw: settings.raw,
         progress,
+        max_file_bytes,
     };
     let read = read_logs(paths, &options);
     let account = read
@@ -314,7 +316,7 @@ pub fn from_logs(
 
 /// The IAM data of `--authorization-details FILE`.
 pub fn iam_from_file(path: &Path) -> Result<Input, RunError> {
-    let bytes = std::fs::read(path)
+    let bytes = crate::limits::read_bounded(path, crate::limits::MAX_EXPORT_BYTES)
         .map_err(|e| RunError::Usage(format!("cannot read {}: {e}", path.display())))?;
     let read = iam::read_export(&bytes);
     Ok(Input {

@@ -66,6 +66,7 @@ pub fn run(ctx: &Ctx, args: &ChangesArgs, io: &mut Io<'_>) -> Result<Outcome, Ru
             now,
             &settings,
             progress.counter("log files"),
+            Some(args.max_log_size),
         );
         progress.finish();
         gathered

@@ -32,6 +32,10 @@ pub enum RunError {
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
+    /// The reader of the output went away (a broken pipe) after the verdict was reached: the
+    /// run ends quietly with that verdict, and nothing is recorded as delivered (`--state`).
+    #[error("the output was not delivered (broken pipe)")]
+    OutputClosed(Outcome),
 }
 
 impl From<ScopeError> for RunError {

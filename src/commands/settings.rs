@@ -78,9 +78,10 @@ impl Ctx {
         };
         let mut scps = Vec::new();
         for path in &scp_files {
-            let bytes = std::fs::read(path).map_err(|e| {
-                RunError::Usage(format!("cannot read --scp {}: {e}", path.display()))
-            })?;
+            let bytes =
+                crate::limits::read_bounded(path, crate::limits::MAX_SCP_BYTES).map_err(|e| {
+                    RunError::Usage(format!("cannot read --scp {}: {e}", path.display()))
+                })?;
             let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
                 RunError::Usage(format!("--scp {} is not JSON: {e}", path.display()))
             })?;
@@ -198,7 +199,8 @@ impl Ctx {
                 io.note(&format!("incomplete: {reason}"));
             }
         }
-        report::render(
+        let outcome = report.outcome(self.fail_on);
+        let written = report::render(
             report,
             RenderOptions {
                 format,
@@ -207,9 +209,17 @@ impl Ctx {
                 fail_on: self.fail_on,
             },
             io.stdout,
-        )?;
-        io.stdout.flush()?;
-        Ok(report.outcome(self.fail_on))
+        )
+        .and_then(|()| io.stdout.flush());
+        match written {
+            // The verdict stands; the error stops the caller from recording the output as
+            // delivered (the --state file).
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                Err(RunError::OutputClosed(outcome))
+            }
+            Err(e) => Err(e.into()),
+            Ok(()) => Ok(outcome),
+        }
     }
 }
 

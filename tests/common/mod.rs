@@ -57,6 +57,13 @@ impl Moto {
         Self::launch(account_id, &["--multi-account"])
     }
 
+    /// Start moto with extra launcher arguments (tests/support/moto.py lists them, e.g.
+    /// `--lookup-events 4 --throttle 0.4 --request-log FILE`).
+    #[allow(dead_code)] // not every test binary that includes this module uses it
+    pub fn start_with_args(account_id: &str, args: &[&str]) -> Moto {
+        Self::launch(account_id, args)
+    }
+
     fn launch(account_id: &str, args: &[&str]) -> Moto {
         let python = moto_python();
         let script = manifest_dir().join("tests/support/moto.py");

@@ -60,6 +60,12 @@ where "*" applies to every region without an entry of its own, and REGION is
      "coverage": {"by_status": {"HEALTHY": 3}, "by_resource_type": {"EKS": 3}},
      "deny": ["ListOrganizationAdminAccounts"]}   (optional: that call is denied there)
 
+With `--lookup-events PAGES`, CloudTrail LookupEvents (which moto answers with HTTP 500) is
+served too, for the pacing tests: PAGES pages of two GuardDuty change events per region,
+linked by NextToken. `--throttle RATE` answers that fraction of requests (a fixed pseudo-random
+sequence per region) with ThrottlingException, and `--request-log FILE` appends one line per
+LookupEvents request as it arrives: `<region> <monotonic seconds> <served|throttled>`.
+
 GDAUDIT_MOTO_VERBOSE=1 logs every request to stderr (which calls gdaudit makes).
 
 Standard library and moto only.
@@ -418,6 +424,71 @@ def use_access_key_accounts() -> None:
     moto.iam.models.DEFAULT_ACCOUNT_ID = os.environ.pop("MOTO_ACCOUNT_ID")  # type: ignore[attr-defined]
 
 
+def arg_value(args: list, name: str):
+    """The value after `name` in `args`, or None."""
+    for i, arg in enumerate(args):
+        if arg == name and i + 1 < len(args):
+            return args[i + 1]
+    return None
+
+
+def install_lookup_events(pages: int, throttle: float, log_path) -> None:
+    """Serve CloudTrail LookupEvents: `pages` pages per region, throttling a fixed share."""
+    import random
+    import threading
+    import time
+
+    from moto.cloudtrail.responses import CloudTrailResponse
+
+    lock = threading.Lock()
+    draws = {}  # region -> its own seeded sequence, so throttling does not depend on timing
+    account = os.environ["MOTO_ACCOUNT_ID"]
+
+    def record(region: str, page: int, n: int) -> str:
+        event_id = f"{region}-p{page}-e{n}"
+        return json.dumps({
+            "eventVersion": "1.08",
+            "userIdentity": {"type": "IAMUser", "accountId": account,
+                             "arn": f"arn:aws:iam::{account}:user/pacer"},
+            "eventTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 60)),
+            "eventSource": "guardduty.amazonaws.com",
+            "eventName": "UpdateDetector",
+            "awsRegion": region,
+            "requestParameters": {"detectorId": "d1", "enable": True},
+            "eventID": event_id,
+            "eventType": "AwsApiCall",
+            "recipientAccountId": account,
+        })
+
+    def lookup_events(self: CloudTrailResponse):  # type: ignore[no-untyped-def]
+        arrived = time.monotonic()
+        region = self.region
+        with lock:
+            rng = draws.setdefault(region, random.Random(f"lookup-{region}"))
+            throttled = rng.random() < throttle
+            if log_path:
+                with open(log_path, "a", encoding="utf-8") as log:
+                    log.write(f"{region} {arrived:.6f} {'throttled' if throttled else 'served'}\n")
+        if throttled:
+            body = {"__type": "ThrottlingException", "message": "Rate exceeded"}
+            # moto takes the status from the "status" header of a (status, headers, body) answer.
+            headers = {"status": 400, "Content-Type": "application/x-amz-json-1.1"}
+            return 400, headers, json.dumps(body)
+        token = self._get_param("NextToken")
+        page = int(token[1:]) if token and token.startswith("p") else 0
+        events = [
+            {"EventId": f"{region}-p{page}-e{n}", "EventName": "UpdateDetector",
+             "CloudTrailEvent": record(region, page, n)}
+            for n in range(2)
+        ]
+        out = {"Events": events}
+        if page + 1 < pages:
+            out["NextToken"] = f"p{page + 1}"
+        return json.dumps(out)
+
+    CloudTrailResponse.lookup_events = lookup_events
+
+
 def latency_from_args(args: list) -> float:
     """`--latency-ms N`: seconds of delay before each request (benchmarks only)."""
     for i, arg in enumerate(args):
@@ -463,6 +534,13 @@ def main() -> int:
         use_access_key_accounts()
     if "--no-shims" not in sys.argv[1:]:
         install_shims()
+    pages = arg_value(sys.argv[1:], "--lookup-events")
+    if pages is not None:
+        install_lookup_events(
+            int(pages),
+            float(arg_value(sys.argv[1:], "--throttle") or 0),
+            arg_value(sys.argv[1:], "--request-log"),
+        )
     latency = latency_from_args(sys.argv[1:])
     if latency:
         add_latency(latency)

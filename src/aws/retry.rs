@@ -1,0 +1,271 @@
+//! One retry-and-pacing loop for every AWS call gdaudit makes.
+//!
+//! The SDK's own retries are turned off for each call ([`no_sdk_retries`]): they ran inside
+//! `send()`, unpaced, so a throttled page could be followed by the next one within
+//! milliseconds. Here every attempt, first or retried, waits for its region's [`Pacer`], and
+//! throttling, HTTP 5xx, time-outs and connection errors are retried with one doubling backoff.
+//!
+//! A collector wraps each request in [`call`]:
+//!
+//! ```ignore
+//! let policy = RetryPolicy::from_sdk(
+//!     client.config().retry_config(),
+//!     client.config().timeout_config(),
+//! );
+//! let page = retry::call("guardduty:ListMembers", &policy, &Pacer::none(), &mut stats, || {
+//!     client.list_members().detector_id(id).customize()
+//!         .config_override(gdaudit::no_sdk_retries!(aws_sdk_guardduty)).send()
+//! }).await?;
+//! ```
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use aws_sdk_guardduty::config::http::HttpResponse;
+use aws_sdk_guardduty::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_types::retry::RetryConfig;
+use aws_smithy_types::timeout::TimeoutConfig;
+use tokio::time::Instant;
+
+use super::errors::classify;
+use crate::model::{CollectError, ErrorKind};
+
+/// How often a call is tried again, and how long it waits before each retry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after a throttling error (`ThrottlingException`, HTTP 429…).
+    pub throttle_retries: u32,
+    /// Retries after a transient error: HTTP 5xx, a time-out, a connection refused or reset,
+    /// a response cut off.
+    pub transient_retries: u32,
+    /// The wait before the first retry; it doubles with each retry, up to `max_backoff`.
+    pub first_backoff: Duration,
+    pub max_backoff: Duration,
+    /// No transient retry starts this long after the first attempt (`--timeout`: one call,
+    /// retries included); throttling retries are not bound by it.
+    pub give_up_after: Option<Duration>,
+}
+
+impl RetryPolicy {
+    /// The budget configured for the SDK (`AWS_MAX_ATTEMPTS`, `max_attempts` in the profile;
+    /// 3 attempts by default), used for both kinds of error, with its initial backoff
+    /// (1 s by default) and gdaudit's cap of 16 s; transient retries stop at the operation
+    /// time-out (`--timeout`). Pass a client's `config().retry_config()` and
+    /// `config().timeout_config()`.
+    pub fn from_sdk(config: Option<&RetryConfig>, timeouts: Option<&TimeoutConfig>) -> RetryPolicy {
+        let standard = RetryConfig::standard();
+        let config = config.unwrap_or(&standard);
+        let retries = config.max_attempts().max(1) - 1;
+        RetryPolicy {
+            throttle_retries: retries,
+            transient_retries: retries,
+            first_backoff: config.initial_backoff(),
+            max_backoff: config.max_backoff().min(Duration::from_secs(16)),
+            give_up_after: timeouts.and_then(TimeoutConfig::operation_timeout),
+        }
+    }
+
+    /// The wait before retry number `retry` (0 for the first).
+    pub fn backoff(&self, retry: u32) -> Duration {
+        self.first_backoff
+            .saturating_mul(1 << retry.min(16))
+            .min(self.max_backoff.max(self.first_backoff))
+    }
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy::from_sdk(None, None)
+    }
+}
+
+/// Spaces the attempts sent through it at least `interval` apart (CloudTrail LookupEvents:
+/// 2 per second per region). Clones share the schedule; [`Pacer::none`] never waits.
+#[derive(Debug, Clone, Default)]
+pub struct Pacer {
+    schedule: Option<Arc<Schedule>>,
+}
+
+#[derive(Debug)]
+struct Schedule {
+    interval: Duration,
+    next: Mutex<Option<Instant>>,
+}
+
+impl Pacer {
+    pub fn every(interval: Duration) -> Pacer {
+        Pacer {
+            schedule: Some(Arc::new(Schedule {
+                interval,
+                next: Mutex::new(None),
+            })),
+        }
+    }
+
+    pub fn none() -> Pacer {
+        Pacer::default()
+    }
+
+    /// Waits for this attempt's turn. The turn is taken before waiting, so attempts from
+    /// several tasks sharing the pacer queue up instead of leaving together.
+    pub async fn wait(&self) {
+        let Some(schedule) = &self.schedule else {
+            return;
+        };
+        let turn = {
+            let mut next = schedule.next.lock().unwrap_or_else(PoisonError::into_inner);
+            let now = Instant::now();
+            let turn = next.map_or(now, |n| n.max(now));
+            *next = Some(turn + schedule.interval);
+            turn
+        };
+        tokio::time::sleep_until(turn).await;
+    }
+}
+
+/// What the retries of a run cost, for the report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RetryStats {
+    pub throttled: u32,
+    pub transient: u32,
+}
+
+/// Whether an error is worth another attempt, and from which budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retryable {
+    Throttled,
+    Transient,
+    No,
+}
+
+/// Sorts a failed attempt: throttling (by code or HTTP 429), transient (HTTP 5xx, time-out,
+/// connection or body-read failure), or final.
+pub fn retryable<E>(err: &SdkError<E, HttpResponse>, error: &CollectError) -> Retryable
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    if error.kind == ErrorKind::Throttled {
+        return Retryable::Throttled;
+    }
+    match err {
+        SdkError::TimeoutError(_) | SdkError::ResponseError(_) => Retryable::Transient,
+        SdkError::DispatchFailure(failure) if !failure.is_user() => Retryable::Transient,
+        SdkError::ServiceError(service) => match service.raw().status().as_u16() {
+            429 => Retryable::Throttled,
+            500..=599 => Retryable::Transient,
+            _ => Retryable::No,
+        },
+        _ => Retryable::No,
+    }
+}
+
+/// Makes one request, retrying it as `policy` allows; every attempt waits for `pacer`.
+/// `attempt` must build and send the request with the SDK's retries off ([`no_sdk_retries`]).
+pub async fn call<T, E, F, Fut>(
+    operation: &str,
+    policy: &RetryPolicy,
+    pacer: &Pacer,
+    stats: &mut RetryStats,
+    mut attempt: F,
+) -> Result<T, CollectError>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+{
+    let (mut throttled, mut transient) = (0u32, 0u32);
+    let started = Instant::now();
+    loop {
+        pacer.wait().await;
+        let err = match attempt().await {
+            Ok(output) => return Ok(output),
+            Err(err) => err,
+        };
+        let error = classify(operation, &err);
+        let retry = match retryable(&err, &error) {
+            Retryable::Throttled if throttled < policy.throttle_retries => {
+                throttled += 1;
+                stats.throttled += 1;
+                throttled + transient - 1
+            }
+            Retryable::Transient
+                if transient < policy.transient_retries
+                    && policy.give_up_after.is_none_or(|limit| {
+                        started.elapsed() + policy.backoff(throttled + transient) < limit
+                    }) =>
+            {
+                transient += 1;
+                stats.transient += 1;
+                throttled + transient - 1
+            }
+            _ => return Err(error),
+        };
+        tokio::time::sleep(policy.backoff(retry)).await;
+    }
+}
+
+/// A per-call configuration override that turns the SDK's own retries off, for the
+/// service crate named: `no_sdk_retries!(aws_sdk_cloudtrail)`.
+#[macro_export]
+macro_rules! no_sdk_retries {
+    ($service:ident) => {
+        $service::config::Builder::default()
+            .retry_config(::aws_smithy_types::retry::RetryConfig::disabled())
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_its_cap() {
+        let policy = RetryPolicy {
+            throttle_retries: 8,
+            transient_retries: 2,
+            first_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(16),
+            give_up_after: None,
+        };
+        let waits: Vec<u64> = (0..7).map(|r| policy.backoff(r).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 16, 16]);
+    }
+
+    #[test]
+    fn the_sdk_budget_becomes_the_policy() {
+        let timeouts = TimeoutConfig::builder()
+            .operation_timeout(Duration::from_secs(30))
+            .build();
+        let policy = RetryPolicy::from_sdk(
+            Some(&RetryConfig::standard().with_max_attempts(5)),
+            Some(&timeouts),
+        );
+        assert_eq!(policy.give_up_after, Some(Duration::from_secs(30)));
+        assert_eq!((policy.throttle_retries, policy.transient_retries), (4, 4));
+        assert_eq!(RetryPolicy::default().transient_retries, 2);
+        let disabled = RetryPolicy::from_sdk(Some(&RetryConfig::disabled()), None);
+        assert_eq!(disabled.transient_retries, 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_pacer_spaces_attempts_even_when_shared() {
+        let pacer = Pacer::every(Duration::from_millis(550));
+        let start = Instant::now();
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..4 {
+            let pacer = pacer.clone();
+            tasks.spawn(async move {
+                pacer.wait().await;
+                Instant::now()
+            });
+        }
+        let mut times: Vec<u128> = tasks
+            .join_all()
+            .await
+            .into_iter()
+            .map(|t| (t - start).as_millis())
+            .collect();
+        times.sort_unstable();
+        assert_eq!(times, [0, 550, 1100, 1650]);
+    }
+}
