@@ -98,7 +98,9 @@ fn crate_paths(text: &str) -> BTreeSet<String> {
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '_')
                 .collect();
-            if !name.is_empty() {
+            // `crate::some_macro!`: an exported macro, not a module.
+            let is_macro = rest[name.len()..].starts_with('!');
+            if !name.is_empty() && !is_macro {
                 found.insert(name);
             }
         }
