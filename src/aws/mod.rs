@@ -4,6 +4,7 @@
 pub mod cloudtrail;
 pub mod errors;
 pub mod guardduty;
+pub mod guardduty_objects;
 pub mod iam;
 pub mod regions;
 pub mod sts;

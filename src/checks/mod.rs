@@ -4,5 +4,6 @@
 
 pub mod changes;
 pub mod detectors;
+pub mod objects;
 pub mod permissions;
 pub mod plans;

@@ -57,6 +57,8 @@ pub struct Needs {
     pub iam: bool,
     /// Draw progress on stderr while collecting.
     pub progress: bool,
+    /// How old an unarchived finding may get per band (with `detectors`).
+    pub finding_ages: crate::model::objects::FindingAges,
 }
 
 /// Collects a snapshot from AWS for the regions in scope.
@@ -116,7 +118,11 @@ pub fn collect_live(
         let names: Vec<String> = in_scope.iter().filter(|r| r.opt_status.is_enabled()).map(|r| r.name.clone()).collect();
         let detectors = async {
             if needs.detectors {
-                Some(aws::guardduty::collect_regions(&config, &in_scope, concurrency, &regions_tick).await)
+                let opts = aws::guardduty::ObjectOptions {
+                    finding_ages: needs.finding_ages,
+                    now: Timestamp::now(),
+                };
+                Some(aws::guardduty::collect_regions_with(&config, &in_scope, concurrency, &regions_tick, &opts).await)
             } else {
                 None
             }

@@ -29,13 +29,15 @@ pub fn run(ctx: &Ctx, args: &AuditArgs, io: &mut Io<'_>) -> Result<Outcome, RunE
         changes: Some(lookup),
         iam: iam.authorization_details.is_none(),
         progress: io.shows_progress(Some(format)),
+        finding_ages: ctx.finding_ages(),
     };
     let snapshot = acquire(&ctx.global, needs, io)?;
     let from_snapshot = ctx.global.snapshot.is_some();
 
-    let detectors = assess::detectors::assess(
+    let detectors = assess::detectors::assess_with(
         snapshot.account.id.as_deref(),
         snapshot.detectors.as_deref().unwrap_or_default(),
+        &ctx.object_checks(),
     );
     let source = if from_snapshot {
         Source::Snapshot {

@@ -81,6 +81,7 @@ pub fn run(ctx: &Ctx, args: &ChangesArgs, io: &mut Io<'_>) -> Result<Outcome, Ru
             changes: Some(opts),
             iam: false,
             progress: io.shows_progress(Some(format)),
+            finding_ages: ctx.finding_ages(),
         };
         let snapshot = acquire(&ctx.global, needs, io)?;
         let source = if ctx.global.snapshot.is_some() {

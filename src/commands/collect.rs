@@ -26,6 +26,7 @@ pub fn run(ctx: &Ctx, args: &CollectArgs, io: &mut Io<'_>) -> Result<Outcome, Ru
             changes: Some(changes),
             iam: true,
             progress: io.shows_progress(None),
+            finding_ages: ctx.finding_ages(),
         },
         io,
     )?;

@@ -14,11 +14,13 @@ pub fn run(ctx: &Ctx, args: &DetectorsArgs, io: &mut Io<'_>) -> Result<Outcome, 
         changes: None,
         iam: false,
         progress: io.shows_progress(Some(format)),
+        finding_ages: ctx.finding_ages(),
     };
     let snapshot = acquire(&ctx.global, needs, io)?;
-    let section = assess::detectors::assess(
+    let section = assess::detectors::assess_with(
         snapshot.account.id.as_deref(),
         snapshot.detectors.as_deref().unwrap_or_default(),
+        &ctx.object_checks(),
     );
     ctx.emit(report("detectors", vec![section]), format, io)
 }

@@ -26,6 +26,7 @@ pub fn input(
         changes: None,
         iam: true,
         progress,
+        finding_ages: Default::default(),
     };
     let snapshot = acquire(global, needs, io)?;
     let source = if global.snapshot.is_some() {

@@ -64,6 +64,21 @@ impl Ctx {
         })
     }
 
+    /// How old an unarchived finding may get per severity band: the file's
+    /// `[detectors] finding-age-days`, else the defaults.
+    pub fn finding_ages(&self) -> crate::model::objects::FindingAges {
+        self.config
+            .finding_ages
+            .unwrap_or(crate::config::defaults::FINDING_AGES)
+    }
+
+    /// The options of the configuration-object checks: the file's required tag keys.
+    pub fn object_checks(&self) -> crate::checks::objects::ObjectCheckOptions {
+        crate::checks::objects::ObjectCheckOptions {
+            required_tag_keys: self.config.required_tag_keys.clone(),
+        }
+    }
+
     /// The IAM settings: the flags, else the file's `privileged` and `scp`; SCP files read.
     pub fn iam(&self, args: &IamArgs) -> Result<IamSettings, RunError> {
         let privileged = if args.privileged.is_empty() {

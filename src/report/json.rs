@@ -224,6 +224,12 @@ impl Serialize for Typed<'_> {
             Details::NotCentrallyManaged(d) => d.serialize(serializer),
             Details::MemberNotEnabled(d) => d.serialize(serializer),
             Details::ConfigChange(d) => d.serialize(serializer),
+            Details::SuppressionRule(d) => d.serialize(serializer),
+            Details::List(d) => d.serialize(serializer),
+            Details::PublishingDestination(d) => d.serialize(serializer),
+            Details::MalwarePlan(d) => d.serialize(serializer),
+            Details::UnhandledFindings(d) => d.serialize(serializer),
+            Details::Untagged(d) => d.serialize(serializer),
             Details::WriteAccess(d) => {
                 let actions = d.actions();
                 let mut map = serializer.serialize_map(Some(3))?;

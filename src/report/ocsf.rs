@@ -164,7 +164,24 @@ fn resource_type(f: &Finding) -> &'static str {
         | CheckId::RdsProtectionOff
         | CheckId::LambdaProtectionOff
         | CheckId::NotCentrallyManaged
-        | CheckId::FindingFrequencySixHours => "AWS::GuardDuty::Detector",
+        | CheckId::FindingFrequencySixHours
+        | CheckId::AiProtectionOff
+        | CheckId::FindingsUnhandled => "AWS::GuardDuty::Detector",
+        CheckId::SuppressionRuleHidesHigh => "AWS::GuardDuty::Filter",
+        CheckId::TrustedListActive | CheckId::ThreatListNotActive => match &f.details {
+            Details::List(list) if list.kind == "threat-intel-set" => {
+                "AWS::GuardDuty::ThreatIntelSet"
+            }
+            Details::List(list) if list.kind == "trusted-ip-list" => "AWS::GuardDuty::IPSet",
+            _ => "AWS::GuardDuty::EntitySet",
+        },
+        CheckId::PublishingDestinationUnhealthy => "AWS::GuardDuty::PublishingDestination",
+        CheckId::MalwareProtectionPlanUnhealthy => "AWS::GuardDuty::MalwareProtectionPlan",
+        CheckId::GuardDutyResourceUntagged => match &f.details {
+            Details::Untagged(u) if u.resource_type == "filter" => "AWS::GuardDuty::Filter",
+            Details::Untagged(u) if u.resource_type == "ip-set" => "AWS::GuardDuty::IPSet",
+            _ => "AWS::GuardDuty::Detector",
+        },
     }
 }
 
@@ -178,7 +195,13 @@ fn event(f: &Finding, run_time: i64) -> Event<'_> {
         | Details::PublishingFrequency(_)
         | Details::NotCentrallyManaged(_)
         | Details::MemberNotEnabled(_)
-        | Details::WriteAccess(_) => None,
+        | Details::WriteAccess(_)
+        | Details::SuppressionRule(_)
+        | Details::List(_)
+        | Details::PublishingDestination(_)
+        | Details::MalwarePlan(_)
+        | Details::UnhandledFindings(_)
+        | Details::Untagged(_) => None,
     };
     let is_change = change.is_some();
     let (class_uid, class_name) = if is_change {

@@ -8,7 +8,7 @@ use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 use super::details::{ChangeOutcome, Details};
 use super::finding::Severity;
-use super::inventory::{ChangesSummary, PermissionsSummary};
+use super::inventory::{ChangesSummary, ConfigurationOut, PermissionsSummary};
 use super::sanitize::clean;
 use super::{Inventory, RegionState, Report, Section};
 
@@ -51,6 +51,101 @@ fn state_cell(state: &str, color: bool) -> Cell {
     }
 }
 
+/// One line on what is configured inside GuardDuty in a region: only what is there, with
+/// its problems counted (the findings say which); `?` where a part could not be read.
+fn configuration_summary(configuration: Option<&ConfigurationOut>) -> String {
+    let Some(c) = configuration else {
+        return "-".to_owned();
+    };
+    fn count<T>(
+        items: Option<&Vec<T>>,
+        words: &str,
+        bad: impl Fn(&T) -> bool,
+        problem: &str,
+    ) -> Option<String> {
+        let Some(items) = items else {
+            return Some(format!("{words}: ?"));
+        };
+        if items.is_empty() {
+            return None;
+        }
+        let bad = items.iter().filter(|i| bad(i)).count();
+        Some(if bad == 0 {
+            format!("{} {words}", items.len())
+        } else {
+            format!("{} {words} ({bad} {problem})", items.len())
+        })
+    }
+    let mut parts: Vec<String> = Vec::new();
+    parts.extend(count(
+        c.suppression_rules
+            .as_ref()
+            .map(|f| {
+                f.iter()
+                    .filter(|f| f.action == "ARCHIVE")
+                    .collect::<Vec<_>>()
+            })
+            .as_ref(),
+        "suppression rules",
+        |f| f.hides_high,
+        "hide high",
+    ));
+    if let Some(lists) = &c.lists {
+        let trusted: Vec<_> = lists
+            .iter()
+            .filter(|l| l.kind.starts_with("trusted"))
+            .collect();
+        let threat: Vec<_> = lists
+            .iter()
+            .filter(|l| l.kind.starts_with("threat"))
+            .collect();
+        parts.extend(count(
+            Some(&trusted),
+            "trusted lists",
+            |l| l.status == "ACTIVE",
+            "active",
+        ));
+        parts.extend(count(
+            Some(&threat),
+            "threat lists",
+            |l| l.status != "ACTIVE",
+            "not active",
+        ));
+    } else {
+        parts.push("lists: ?".to_owned());
+    }
+    parts.extend(count(
+        c.publishing_destinations.as_ref(),
+        "exports",
+        |d| d.status != "PUBLISHING" || d.kms_key_arn.is_none(),
+        "failing",
+    ));
+    parts.extend(count(
+        c.malware_protection_plans.as_ref(),
+        "S3 malware plans",
+        |p| p.status != "ACTIVE",
+        "unhealthy",
+    ));
+    match &c.unhandled_findings {
+        None => parts.push("unhandled findings: ?".to_owned()),
+        Some(bands) => {
+            let stale: Vec<String> = bands
+                .iter()
+                .filter(|b| b.count > 0)
+                .map(|b| format!("{} {}", b.count, b.band))
+                .collect();
+            if !stale.is_empty() {
+                parts.push(format!("unhandled: {}", stale.join(", ")));
+            }
+        }
+    }
+    if parts.is_empty() {
+        "-".to_owned()
+    } else {
+        parts.join("; ")
+    }
+}
+
 pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
     match report.sections.as_slice() {
         [one] => render_section(one, color, out),
@@ -68,13 +163,20 @@ fn render_section(section: &Section, color: bool, out: &mut dyn Write) -> std::i
             let account = report.account.as_deref().map(clean);
             writeln!(out, "Account {}", account.as_deref().unwrap_or("(unknown)"))?;
             let mut table = new_table(color);
-            table.set_header([
+            // The configuration column appears once something inside GuardDuty was read
+            // (older snapshots keep their table as it was).
+            let with_configuration = rows.iter().any(|r| r.configuration.is_some());
+            let mut header = vec![
                 "Region",
                 "State",
                 "Detector",
                 "Protection plans off",
                 "Administrator / members",
-            ]);
+            ];
+            if with_configuration {
+                header.push("Configuration");
+            }
+            table.set_header(header);
             for row in rows {
                 let management = match (&row.administrator, &row.members) {
                     (Some(admin), _) => format!(
@@ -99,7 +201,7 @@ fn render_section(section: &Section, color: bool, out: &mut dyn Write) -> std::i
                     Some(_) => format!("{} (incomplete)", row.state.as_str()),
                     None => row.state.as_str().to_owned(),
                 };
-                table.add_row(vec![
+                let mut cells = vec![
                     Cell::new(clean(&row.region)),
                     state_cell(&state, color),
                     Cell::new(clean(row.detector_id.as_deref().unwrap_or("-"))),
@@ -109,7 +211,13 @@ fn render_section(section: &Section, color: bool, out: &mut dyn Write) -> std::i
                         clean(&row.features_off.join(", ")).into_owned()
                     }),
                     Cell::new(clean(&management)),
-                ]);
+                ];
+                if with_configuration {
+                    cells.push(Cell::new(clean(&configuration_summary(
+                        row.configuration.as_ref(),
+                    ))));
+                }
+                table.add_row(cells);
             }
             writeln!(out, "{table}")?;
         }
