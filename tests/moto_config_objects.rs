@@ -217,7 +217,7 @@ fn the_table_summarises_each_region_in_one_line() {
         .unwrap();
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("Configuration"), "{}", describe(&output));
-    assert!(text.contains("1 hide high"), "{}", describe(&output));
+    assert!(text.contains("(1 hides high)"), "{}", describe(&output));
     assert!(
         text.contains("unhandled: 3 high, 1 low"),
         "{}",

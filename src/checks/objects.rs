@@ -516,7 +516,11 @@ fn check_tags(ctx: &Ctx<'_>, objects: &RegionObjects, required: &[String], out: 
             id,
             resource_type,
             format!(
-                "GuardDuty {resource_type} {id} in {} lacks tag{} {}",
+                "GuardDuty {} {id} in {} lacks tag{} {}",
+                match resource_type {
+                    "ip-set" => "trusted IP list",
+                    other => other,
+                },
                 ctx.region,
                 if missing_keys.len() == 1 { "" } else { "s" },
                 missing_keys.join(", ")

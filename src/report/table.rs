@@ -52,90 +52,86 @@ fn state_cell(state: &str, color: bool) -> Cell {
 }
 
 /// One line on what is configured inside GuardDuty in a region: only what is there, with
-/// its problems counted (the findings say which); `?` where a part could not be read.
-fn configuration_summary(configuration: Option<&ConfigurationOut>) -> String {
+/// its problems counted (the findings say which); `?` where a part could not be read. A
+/// region without a detector has only Malware Protection plans to show.
+fn configuration_summary(configuration: Option<&ConfigurationOut>, has_detector: bool) -> String {
     let Some(c) = configuration else {
         return "-".to_owned();
     };
+    /// `N thing(s)`, with `(M problem)` when some have it; `None` when there are none.
     fn count<T>(
-        items: Option<&Vec<T>>,
-        words: &str,
+        items: Option<&[T]>,
+        (one, many): (&str, &str),
         bad: impl Fn(&T) -> bool,
         problem: &str,
     ) -> Option<String> {
         let Some(items) = items else {
-            return Some(format!("{words}: ?"));
+            return Some(format!("{many}: ?"));
         };
-        if items.is_empty() {
-            return None;
-        }
+        let noun = if items.len() == 1 { one } else { many };
         let bad = items.iter().filter(|i| bad(i)).count();
-        Some(if bad == 0 {
-            format!("{} {words}", items.len())
-        } else {
-            format!("{} {words} ({bad} {problem})", items.len())
-        })
+        match (items.len(), bad) {
+            (0, _) => None,
+            (n, 0) => Some(format!("{n} {noun}")),
+            (n, bad) => Some(format!("{n} {noun} ({bad} {problem})")),
+        }
     }
     let mut parts: Vec<String> = Vec::new();
-    parts.extend(count(
-        c.suppression_rules
+    if has_detector {
+        let rules: Option<Vec<_>> = c
+            .suppression_rules
             .as_ref()
-            .map(|f| {
-                f.iter()
-                    .filter(|f| f.action == "ARCHIVE")
-                    .collect::<Vec<_>>()
-            })
-            .as_ref(),
-        "suppression rules",
-        |f| f.hides_high,
-        "hide high",
-    ));
-    if let Some(lists) = &c.lists {
-        let trusted: Vec<_> = lists
-            .iter()
-            .filter(|l| l.kind.starts_with("trusted"))
-            .collect();
-        let threat: Vec<_> = lists
-            .iter()
-            .filter(|l| l.kind.starts_with("threat"))
-            .collect();
+            .map(|f| f.iter().filter(|f| f.action == "ARCHIVE").collect());
         parts.extend(count(
-            Some(&trusted),
-            "trusted lists",
-            |l| l.status == "ACTIVE",
-            "active",
+            rules.as_deref(),
+            ("suppression rule", "suppression rules"),
+            |f| f.hides_high,
+            "hides high",
         ));
+        match &c.lists {
+            Some(lists) => {
+                let (trusted, threat): (Vec<_>, Vec<_>) =
+                    lists.iter().partition(|l| l.kind.starts_with("trusted"));
+                parts.extend(count(
+                    Some(&trusted),
+                    ("trusted list", "trusted lists"),
+                    |l| l.status == "ACTIVE",
+                    "active",
+                ));
+                parts.extend(count(
+                    Some(&threat),
+                    ("threat list", "threat lists"),
+                    |l| !matches!(l.status.as_str(), "ACTIVE" | "ACTIVATING"),
+                    "not active",
+                ));
+            }
+            None => parts.push("lists: ?".to_owned()),
+        }
         parts.extend(count(
-            Some(&threat),
-            "threat lists",
-            |l| l.status != "ACTIVE",
-            "not active",
+            c.publishing_destinations.as_deref(),
+            ("export", "exports"),
+            |d| d.status != "PUBLISHING" || d.kms_key_arn.is_none(),
+            "failing",
         ));
-    } else {
-        parts.push("lists: ?".to_owned());
     }
     parts.extend(count(
-        c.publishing_destinations.as_ref(),
-        "exports",
-        |d| d.status != "PUBLISHING" || d.kms_key_arn.is_none(),
-        "failing",
-    ));
-    parts.extend(count(
-        c.malware_protection_plans.as_ref(),
-        "S3 malware plans",
+        c.malware_protection_plans.as_deref(),
+        ("S3 malware plan", "S3 malware plans"),
         |p| p.status != "ACTIVE",
         "unhealthy",
     ));
-    match &c.unhandled_findings {
-        None => parts.push("unhandled findings: ?".to_owned()),
-        Some(bands) => {
-            let stale: Vec<String> = bands
-                .iter()
-                .filter(|b| b.count > 0)
-                .map(|b| format!("{} {}", b.count, b.band))
-                .collect();
-            if !stale.is_empty() {
-                parts.push(format!("unhandled: {}", stale.join(", ")));
+    if has_detector {
+        match &c.unhandled_findings {
+            None => parts.push("unhandled findings: ?".to_owned()),
+            Some(bands) => {
+                let stale: Vec<String> = bands
+                    .iter()
+                    .filter(|b| b.count > 0)
+                    .map(|b| format!("{} {}", b.count, b.band))
+                    .collect();
+                if !stale.is_empty() {
+                    parts.push(format!("unhandled: {}", stale.join(", ")));
+                }
             }
         }
     }
@@ -215,6 +211,7 @@ fn render_section(section: &Section, color: bool, out: &mut dyn Write) -> std::i
                 if with_configuration {
                     cells.push(Cell::new(clean(&configuration_summary(
                         row.configuration.as_ref(),
+                        row.detector_id.is_some(),
                     ))));
                 }
                 table.add_row(cells);
