@@ -102,10 +102,10 @@ impl Ctx<'_> {
 // Suppression rules
 
 /// Criteria fields that do not pin a rule to particular findings: a rule whose exact
-/// matches are all on these still archives a whole class of findings.
+/// matches are all on these still archives a whole class of findings. (`type` pins: see
+/// [`hidden_by`].)
 const UNPINNING_FIELDS: &[&str] = &[
     "severity",
-    "type",
     "service.archived",
     "accountId",
     "region",
@@ -192,6 +192,18 @@ fn type_matches_attack_sequence(value: &str) -> bool {
     }
 }
 
+/// Whether a criterion pins a rule to particular findings: exact values (no wildcard) on a
+/// field that names a resource, an actor, a finding or a finding type that is no attack
+/// sequence.
+fn pins(field: &str, c: &Condition) -> bool {
+    if UNPINNING_FIELDS.contains(&field) || c.eq.is_empty() {
+        return false;
+    }
+    let exact = c.eq.iter().all(|v| !v.is_empty() && !is_wildcard(v));
+    let sequence = field == "type" && c.eq.iter().any(|t| type_matches_attack_sequence(t));
+    exact && !sequence
+}
+
 /// What a filter can hide, if it is a suppression rule that can archive High or Critical
 /// findings: with a severity criterion reaching 7 or more, or with none and no criterion
 /// that pins it to particular resources, actors or findings.
@@ -212,10 +224,9 @@ pub fn hidden_by(filter: &SuppressionFilter) -> Option<Hidden> {
     if !reaches_high {
         return None;
     }
-    let unpinned = !filter.criteria.iter().any(|(field, c)| {
-        !UNPINNING_FIELDS.contains(&field.as_str())
-            && c.eq.iter().any(|v| !v.is_empty() && !is_wildcard(v))
-    });
+    // Exact finding types pin a rule too (the usual, documented suppression: one noisy
+    // type), unless one of them is an attack sequence.
+    let unpinned = !filter.criteria.iter().any(|(field, c)| pins(field, c));
     if severity.is_none() && !unpinned {
         return None;
     }

@@ -122,13 +122,30 @@ fn without_a_severity_bound_only_unpinned_rules_count() {
         ],
     );
     assert_eq!(hidden_by(&pinned), None);
-    // A type everywhere: archives that type's High findings too.
-    let broad = filter(
+    // Named finding types: the documented way to silence one noisy type.
+    let named = filter(
         "ARCHIVE",
-        vec![("type", by_type(&["Backdoor:EC2/C&CActivity.B"]))],
+        vec![("type", by_type(&["Recon:EC2/PortProbeUnprotectedPort"]))],
     );
-    let hidden = hidden_by(&broad).unwrap();
-    assert!(hidden.unpinned && !hidden.attack_sequences);
+    assert_eq!(hidden_by(&named), None);
+    // ...unless one is an attack sequence, or the types are a wildcard or an exclusion.
+    let sequence = filter(
+        "ARCHIVE",
+        vec![("type", by_type(&["AttackSequence:S3/CompromisedData"]))],
+    );
+    assert!(hidden_by(&sequence).unwrap().attack_sequences);
+    let all_but = filter(
+        "ARCHIVE",
+        vec![("type", cond(|c| c.neq = vec!["Recon:EC2/Portscan".into()]))],
+    );
+    let hidden = hidden_by(&all_but).unwrap();
+    assert!(hidden.unpinned && hidden.attack_sequences);
+    let recon = filter(
+        "ARCHIVE",
+        vec![("type", cond(|c| c.matches = vec!["Recon:*".into()]))],
+    );
+    let hidden = hidden_by(&recon).unwrap();
+    assert!(hidden.high && !hidden.attack_sequences);
     // A wildcard on a resource field pins nothing.
     let wildcard = filter(
         "ARCHIVE",
