@@ -28,6 +28,9 @@ pub fn assess_with(
     section
         .findings
         .extend(objects::check(account, regions, opts));
+    section.findings.extend(crate::checks::telemetry::check(
+        account, regions, &opts.scps,
+    ));
     if regions.is_empty() {
         section.incomplete.push("no region was checked".to_owned());
     }

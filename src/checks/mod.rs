@@ -7,3 +7,4 @@ pub mod detectors;
 pub mod objects;
 pub mod permissions;
 pub mod plans;
+pub mod telemetry;

@@ -16,11 +16,14 @@ use crate::report::details::{
 use crate::report::finding::{CheckId, Finding, Severity, fingerprint};
 
 /// What the object checks need beyond the collected data.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ObjectCheckOptions {
     /// Tag keys every detector, filter and IP set must carry; empty turns the tagging
     /// checks off (as the issue asks: they are noise unless an organisation tags).
     pub required_tag_keys: Vec<String>,
+    /// Service control policies by level, root first (`--scp`, `scp` in gdaudit.toml), for
+    /// `runtime-telemetry-blocked`.
+    pub scps: Vec<Vec<crate::iam::ScpPolicy>>,
 }
 
 /// Runs the object checks over the collected regions.

@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, args: &AuditArgs, io: &mut Io<'_>) -> Result<Outcome, RunE
     let detectors = assess::detectors::assess_with(
         snapshot.account.id.as_deref(),
         snapshot.detectors.as_deref().unwrap_or_default(),
-        &ctx.object_checks(),
+        &ctx.object_checks(iam.eval.scps.clone()),
     );
     let source = if from_snapshot {
         Source::Snapshot {

@@ -20,7 +20,7 @@ pub fn run(ctx: &Ctx, args: &DetectorsArgs, io: &mut Io<'_>) -> Result<Outcome, 
     let section = assess::detectors::assess_with(
         snapshot.account.id.as_deref(),
         snapshot.detectors.as_deref().unwrap_or_default(),
-        &ctx.object_checks(),
+        &ctx.object_checks(ctx.config_scps()?),
     );
     ctx.emit(report("detectors", vec![section]), format, io)
 }

@@ -72,11 +72,21 @@ impl Ctx {
             .unwrap_or(crate::config::defaults::FINDING_AGES)
     }
 
-    /// The options of the configuration-object checks: the file's required tag keys.
-    pub fn object_checks(&self) -> crate::checks::objects::ObjectCheckOptions {
+    /// The options of the configuration-object checks: the file's required tag keys, and
+    /// the service control policies (`--scp` or the file's `scp`, read by the caller).
+    pub fn object_checks(
+        &self,
+        scps: Vec<Vec<iam::ScpPolicy>>,
+    ) -> crate::checks::objects::ObjectCheckOptions {
         crate::checks::objects::ObjectCheckOptions {
             required_tag_keys: self.config.required_tag_keys.clone(),
+            scps,
         }
+    }
+
+    /// The service control policies of the file's `scp` (for commands without `--scp`).
+    pub fn config_scps(&self) -> Result<Vec<Vec<iam::ScpPolicy>>, RunError> {
+        read_scps(&self.config.scp)
     }
 
     /// The IAM settings: the flags, else the file's `privileged` and `scp`; SCP files read.
@@ -91,18 +101,7 @@ impl Ctx {
         } else {
             args.scp.clone()
         };
-        let mut scps = Vec::new();
-        for path in &scp_files {
-            let bytes = std::fs::read(path).map_err(|e| {
-                RunError::Usage(format!("cannot read --scp {}: {e}", path.display()))
-            })?;
-            let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-                RunError::Usage(format!("--scp {} is not JSON: {e}", path.display()))
-            })?;
-            let levels = iam::scp_levels_from_json(&value)
-                .map_err(|e| RunError::Usage(format!("--scp {}: {e}", path.display())))?;
-            scps.extend(levels);
-        }
+        let scps = read_scps(&scp_files)?;
         if privileged.iter().any(|glob| glob.trim().is_empty()) {
             return Err(RunError::Usage(
                 "--privileged needs a non-empty ARN glob".into(),
@@ -241,4 +240,19 @@ pub fn report(command: &'static str, sections: Vec<Section>) -> Report {
         generated_at: Timestamp::now().to_string(),
         sections,
     }
+}
+
+/// Reads `--scp` files into levels of service control policies, root first.
+fn read_scps(files: &[PathBuf]) -> Result<Vec<Vec<iam::ScpPolicy>>, RunError> {
+    let mut scps = Vec::new();
+    for path in files {
+        let bytes = std::fs::read(path)
+            .map_err(|e| RunError::Usage(format!("cannot read --scp {}: {e}", path.display())))?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| RunError::Usage(format!("--scp {} is not JSON: {e}", path.display())))?;
+        let levels = iam::scp_levels_from_json(&value)
+            .map_err(|e| RunError::Usage(format!("--scp {}: {e}", path.display())))?;
+        scps.extend(levels);
+    }
+    Ok(scps)
 }

@@ -40,6 +40,8 @@ pub enum Details {
     UnhandledFindings(UnhandledFindings),
     /// `guardduty-resource-untagged`.
     Untagged(Untagged),
+    /// `runtime-telemetry-blocked`.
+    TelemetryBlocked(TelemetryBlocked),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -146,6 +148,21 @@ pub struct Untagged {
     pub resource_id: String,
     pub security_hub: &'static str,
     pub missing_tag_keys: Vec<String>,
+}
+
+/// SCPs that block the Runtime Monitoring agent's telemetry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TelemetryBlocked {
+    pub action: &'static str,
+    /// Regions where Runtime Monitoring is on.
+    pub regions: Vec<String>,
+    /// The SCP level (0: root) that blocks it.
+    pub scp_level: usize,
+    /// The policy and statement that deny it; `None` when the level simply allows nothing.
+    pub scp_policy: Option<String>,
+    pub statement: Option<String>,
+    /// The deny holds only under its conditions.
+    pub conditional: bool,
 }
 
 /// `guardduty-config-change`: one GuardDuty API call from CloudTrail.

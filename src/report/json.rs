@@ -230,6 +230,7 @@ impl Serialize for Typed<'_> {
             Details::MalwarePlan(d) => d.serialize(serializer),
             Details::UnhandledFindings(d) => d.serialize(serializer),
             Details::Untagged(d) => d.serialize(serializer),
+            Details::TelemetryBlocked(d) => d.serialize(serializer),
             Details::WriteAccess(d) => {
                 let actions = d.actions();
                 let mut map = serializer.serialize_map(Some(3))?;

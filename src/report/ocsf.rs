@@ -168,6 +168,7 @@ fn resource_type(f: &Finding) -> &'static str {
         | CheckId::AiProtectionOff
         | CheckId::FindingsUnhandled => "AWS::GuardDuty::Detector",
         CheckId::SuppressionRuleHidesHigh => "AWS::GuardDuty::Filter",
+        CheckId::RuntimeTelemetryBlocked => "AWS::Organizations::Policy",
         CheckId::TrustedListActive | CheckId::ThreatListNotActive => match &f.details {
             Details::List(list) if list.kind == "threat-intel-set" => {
                 "AWS::GuardDuty::ThreatIntelSet"
@@ -201,7 +202,8 @@ fn event(f: &Finding, run_time: i64) -> Event<'_> {
         | Details::PublishingDestination(_)
         | Details::MalwarePlan(_)
         | Details::UnhandledFindings(_)
-        | Details::Untagged(_) => None,
+        | Details::Untagged(_)
+        | Details::TelemetryBlocked(_) => None,
     };
     let is_change = change.is_some();
     let (class_uid, class_name) = if is_change {

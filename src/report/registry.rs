@@ -55,6 +55,7 @@ pub enum CheckId {
     FindingsUnhandled,
     AiProtectionOff,
     GuardDutyResourceUntagged,
+    RuntimeTelemetryBlocked,
 }
 
 impl CheckId {
@@ -84,6 +85,7 @@ impl CheckId {
         CheckId::FindingsUnhandled,
         CheckId::AiProtectionOff,
         CheckId::GuardDutyResourceUntagged,
+        CheckId::RuntimeTelemetryBlocked,
     ];
 
     /// The check's id, severity, title and remediation.
@@ -253,6 +255,13 @@ impl CheckId {
                 severity: Severity::Medium,
                 title: "AI Protection is off",
                 remediation: "`aws guardduty update-detector --detector-id ID --features '[{\"Name\":\"AI_PROTECTION\",\"Status\":\"ENABLED\"}]'`.",
+            },
+            CheckId::RuntimeTelemetryBlocked => &CheckInfo {
+                id: "runtime-telemetry-blocked",
+                severity: Severity::High,
+                title: "Service control policies stop the Runtime Monitoring agent from reporting",
+                remediation: "Exempt `guardduty:SendSecurityTelemetry` from the SCP statement named in the details (or allow it at \
+                  that level); the agents then report again, and `aws guardduty list-coverage` shows them healthy.",
             },
             CheckId::GuardDutyResourceUntagged => &CheckInfo {
                 id: "guardduty-resource-untagged",

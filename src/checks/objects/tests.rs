@@ -345,6 +345,7 @@ fn tagging_checks_run_only_with_required_keys() {
     assert!(run(objects.clone()).is_empty());
     let opts = ObjectCheckOptions {
         required_tag_keys: vec!["owner".into()],
+        ..Default::default()
     };
     let found = check(None, &[region(objects)], &opts);
     let got: Vec<(&str, &str)> = found
