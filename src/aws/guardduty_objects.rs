@@ -412,59 +412,86 @@ async fn unhandled_findings(
     detector_id: &str,
     opts: &ObjectOptions,
 ) -> Part<Vec<UnhandledBand>> {
-    let mut bands = Vec::with_capacity(SeverityBand::ALL.len());
-    for band in SeverityBand::ALL {
-        let days = opts.finding_ages.days(band);
-        let cutoff = opts.now.unix_millis() - i64::from(days) * DAY_MILLIS;
-        let criteria = stale_criteria(band, cutoff);
-        let stats = client
-            .get_findings_statistics()
-            .detector_id(detector_id)
-            .group_by(GroupByType::Severity)
-            .finding_criteria(criteria.clone())
-            .send()
-            .await;
-        let count: u64 = match stats {
-            Ok(resp) => resp
-                .finding_statistics()
-                .map(|s| {
-                    s.grouped_by_severity()
-                        .iter()
-                        .map(|g| u64::try_from(g.total_findings().unwrap_or(0)).unwrap_or(0))
-                        .sum()
-                })
-                .unwrap_or(0),
-            Err(err) => {
-                return (
-                    None,
-                    vec![classify("guardduty:GetFindingsStatistics", &err)],
-                );
-            }
-        };
-        let mut entry = UnhandledBand {
-            band,
-            older_than_days: days,
-            count,
-            oldest_updated_at: None,
-            oldest_finding_type: None,
-        };
-        if count > 0 {
-            match oldest(client, detector_id, criteria).await {
-                Ok(Some((updated_at, kind))) => {
-                    entry.oldest_updated_at = updated_at;
-                    entry.oldest_finding_type = kind;
-                }
-                Ok(None) => {}
-                // The count stands without the oldest; the error marks the region incomplete.
-                Err(error) => {
-                    bands.push(entry);
-                    return (Some(bands), vec![error]);
-                }
-            }
+    // The four bands at once: each is a count and, when there is one, its oldest.
+    let [critical, high, medium, low] = SeverityBand::ALL;
+    let (critical, high, medium, low) = tokio::join!(
+        unhandled_band(client, detector_id, opts, critical),
+        unhandled_band(client, detector_id, opts, high),
+        unhandled_band(client, detector_id, opts, medium),
+        unhandled_band(client, detector_id, opts, low),
+    );
+    let mut bands = Vec::with_capacity(4);
+    let mut complete = true;
+    let mut errors: Vec<CollectError> = Vec::new();
+    for (band, error) in [critical, high, medium, low] {
+        // The same refusal in every band is one problem, said once.
+        if let Some(error) = error.filter(|e| !errors.iter().any(|x| x.operation == e.operation)) {
+            errors.push(error);
         }
-        bands.push(entry);
+        match band {
+            Some(band) => bands.push(band),
+            None => complete = false,
+        }
     }
-    (Some(bands), Vec::new())
+    // A band without its count would read as "none left unhandled": none at all.
+    (complete.then_some(bands), errors)
+}
+
+/// One band's count (or `None` when it could not be read) and the error of a failed read.
+async fn unhandled_band(
+    client: &Client,
+    detector_id: &str,
+    opts: &ObjectOptions,
+    band: SeverityBand,
+) -> (Option<UnhandledBand>, Option<CollectError>) {
+    let days = opts.finding_ages.days(band);
+    let cutoff = opts.now.unix_millis() - i64::from(days) * DAY_MILLIS;
+    let criteria = stale_criteria(band, cutoff);
+    let stats = client
+        .get_findings_statistics()
+        .detector_id(detector_id)
+        .group_by(GroupByType::Severity)
+        .finding_criteria(criteria.clone())
+        .send()
+        .await;
+    let count: u64 = match stats {
+        Ok(resp) => resp
+            .finding_statistics()
+            .map(|s| {
+                s.grouped_by_severity()
+                    .iter()
+                    .map(|g| u64::try_from(g.total_findings().unwrap_or(0)).unwrap_or(0))
+                    .sum()
+            })
+            .unwrap_or(0),
+        Err(err) => {
+            return (
+                None,
+                Some(classify("guardduty:GetFindingsStatistics", &err)),
+            );
+        }
+    };
+    let mut entry = UnhandledBand {
+        band,
+        older_than_days: days,
+        count,
+        oldest_updated_at: None,
+        oldest_finding_type: None,
+    };
+    if count == 0 {
+        return (Some(entry), None);
+    }
+    match oldest(client, detector_id, criteria).await {
+        Ok(found) => {
+            if let Some((updated_at, kind)) = found {
+                entry.oldest_updated_at = updated_at;
+                entry.oldest_finding_type = kind;
+            }
+            (Some(entry), None)
+        }
+        // The count stands without the oldest; the error marks the region incomplete.
+        Err(error) => (Some(entry), Some(error)),
+    }
 }
 
 type Oldest = Option<(Option<String>, Option<String>)>;
