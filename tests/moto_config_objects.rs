@@ -280,3 +280,49 @@ fn a_denied_list_filters_is_could_not_check_and_exit_3() {
         describe(&table)
     );
 }
+
+/// `collect` keeps every object in the snapshot, and the snapshot judges as the live run did.
+#[test]
+fn a_collected_snapshot_holds_the_objects_and_replays_the_same_findings() {
+    let moto = seeded(&seed());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("snap.json");
+    let collected = gdaudit_cmd(&moto.endpoint)
+        .args(["collect", "--regions", REGIONS, "-o"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(path.exists(), "{}", describe(&collected));
+    let snapshot: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let eu = snapshot["detectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["region"] == "eu-west-1")
+        .unwrap();
+    for key in [
+        "filters",
+        "lists",
+        "publishing_destinations",
+        "malware_protection_plans",
+        "unhandled_findings",
+    ] {
+        assert!(eu[key].is_array(), "{key} missing in {eu:#}");
+    }
+    assert_eq!(eu["filters"][0]["criteria"]["severity"]["gte"], 7);
+
+    let live = json_stdout(&detectors_json(&moto.endpoint));
+    let replayed = gdaudit_cmd(&moto.endpoint)
+        .args(["detectors", "-o", "json", "--snapshot"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let replayed = json_stdout(&replayed);
+    for region in ["eu-west-1", "us-east-1"] {
+        assert_eq!(
+            object_findings(&replayed, region),
+            object_findings(&live, region),
+            "{region}"
+        );
+    }
+}
