@@ -25,6 +25,7 @@ def features(off=(), runtime_agents_off=()):
     out = [{"name": n, "status": st(n)} for n in
            ["CLOUD_TRAIL", "DNS_LOGS", "FLOW_LOGS", "S3_DATA_EVENTS", "EKS_AUDIT_LOGS",
             "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS"]]
+    out.append({"name": "AI_PROTECTION", "status": st("AI_PROTECTION")})
     out.append({"name": "EKS_RUNTIME_MONITORING", "status": "DISABLED",
                 "additional_configuration": [{"name": "EKS_ADDON_MANAGEMENT", "status": "DISABLED"}]})
     out.append({"name": "RUNTIME_MONITORING", "status": st("RUNTIME_MONITORING"),
@@ -48,7 +49,67 @@ def region(name, status="ENABLED", off=(), agents_off=(), frequency="FIFTEEN_MIN
     r["members"] = [{"account_id": a, "relationship_status": s if name in ("us-east-1", "eu-west-2") else "Enabled",
                      "detector_id": hashlib.md5((a + name).encode()).hexdigest()}
                     for a, s in MEMBERS] if members else []
+    r.update(objects(name))
     return r
+
+
+# What is configured inside GuardDuty (issue 12): healthy everywhere but for one of each
+# problem. Findings ages count back from collected_at (2026-11-22T08:00:00Z).
+OWNER = {"owner": "security"}
+
+
+def bands(stale=None):
+    stale = stale or {}
+    days = {"critical": 1, "high": 1, "medium": 7, "low": 30}
+    out = []
+    for band in ["critical", "high", "medium", "low"]:
+        b = {"band": band, "older_than_days": days[band], "count": stale.get(band, (0,))[0]}
+        if b["count"]:
+            b["oldest_updated_at"], b["oldest_finding_type"] = stale[band][1], stale[band][2]
+        out.append(b)
+    return out
+
+
+def objects(name):
+    o = {"filters": [{"name": "ignore-scanner-portprobes", "action": "ARCHIVE", "rank": 1,
+                      "description": "The vulnerability scanner probes ports weekly",
+                      "criteria": {"type": {"eq": ["Recon:EC2/PortProbeUnprotectedPort"]},
+                                   "resource.instanceDetails.instanceId": {"eq": ["i-0a1b2c3d4e5f60718"]}},
+                      "tags": OWNER}],
+         "lists": [{"kind": "threat-intel-set", "id": "feed" + detector_id(name)[:8], "name": "isac-feed",
+                    "status": "ACTIVE", "location": "s3://sec-threat-intel/isac-feed.txt", "format": "TXT",
+                    "tags": OWNER}],
+         "publishing_destinations": [{"id": "dest" + detector_id(name)[:8], "destination_type": "S3",
+                                      "status": "PUBLISHING",
+                                      "destination_arn": "arn:aws:s3:::org-guardduty-findings",
+                                      "kms_key_arn": f"arn:aws:kms:{name}:{ACCOUNT}:key/1f2e3d4c-0000-4000-8000-00000000abcd"}],
+         "malware_protection_plans": [],
+         "detector_tags": OWNER,
+         "unhandled_findings": bands()}
+    if name == "us-east-1":
+        # A rule someone added "to cut the noise": it archives everything from 7 up.
+        o["filters"].append({"name": "cut-the-noise", "action": "ARCHIVE", "rank": 2,
+                             "criteria": {"severity": {"gte": 7}}})
+        o["lists"].append({"kind": "trusted-ip-list", "id": "trusted" + detector_id(name)[:8],
+                           "name": "office-egress", "status": "ACTIVE",
+                           "location": "s3://netops-shared/trusted-ips.txt", "format": "TXT"})
+        o["unhandled_findings"] = bands({"high": (3, "2026-11-20T06:12:44.000Z", "UnauthorizedAccess:EC2/SSHBruteForce")})
+    elif name == "eu-west-3":
+        o["lists"][0]["status"] = "ERROR"
+        o["publishing_destinations"][0]["status"] = "STOPPED"
+        o["publishing_destinations"][0]["publishing_failure_start_timestamp"] = 1795075200000
+        o["unhandled_findings"] = bands({"critical": (1, "2026-11-19T22:40:01.000Z",
+                                                      "AttackSequence:IAM/CompromisedCredentials")})
+    elif name == "eu-west-2":
+        o["malware_protection_plans"] = [{
+            "id": "b4c7a3f1e2d5c6b7a8f9", "arn": f"arn:aws:guardduty:{name}:{ACCOUNT}:malware-protection-plan/b4c7a3f1e2d5c6b7a8f9",
+            "status": "ERROR", "bucket": "customer-uploads",
+            "role": f"arn:aws:iam::{ACCOUNT}:role/GuardDutyMalwareProtectionS3",
+            "status_reasons": ["AccessDenied: the plan's role cannot read the bucket's KMS key"]}]
+        o["unhandled_findings"] = bands({"low": (12, "2026-10-02T11:03:27.000Z", "Recon:EC2/Portscan")})
+    elif name == "us-west-1":
+        o["detector_tags"] = {}  # untagged: shows with [detectors] required-tag-keys
+    return o
 
 
 regions = []
@@ -56,7 +117,15 @@ for name in DEFAULT:
     if name == "eu-west-1":
         regions.append(region(name, status="DISABLED"))
     elif name == "ap-south-1":
-        regions.append(region(name, detector=False))
+        r = region(name, detector=False)
+        # Plans exist without a detector, and the delegated administrator does not see them.
+        r["malware_protection_plans"] = [{
+            "id": "c9d8e7f6a5b4c3d2e1f0", "status": "WARNING", "bucket": "mumbai-invoices",
+            "role": f"arn:aws:iam::{ACCOUNT}:role/GuardDutyMalwareProtectionS3",
+            "status_reasons": ["EventBridgeRuleMissing: objects uploaded may not be scanned"]}]
+        regions.append(r)
+    elif name == "ca-central-1":
+        regions.append(region(name, off=("AI_PROTECTION",)))
     elif name == "us-west-2":
         regions.append(region(name, off=("S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION")))
     elif name == "eu-central-1":

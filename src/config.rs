@@ -29,6 +29,15 @@ pub mod defaults {
     pub const CHANGES_WINDOW: &str = "7d";
     /// With `--state`: how far before the previous run's end to read again, for late events.
     pub const STATE_OVERLAP: &str = "2h";
+    /// How old an unarchived finding may get per severity band (`[detectors]
+    /// finding-age-days`): AWS Config's `guardduty-non-archived-findings` defaults.
+    pub const FINDING_AGES: crate::model::objects::FindingAges =
+        crate::model::objects::FindingAges {
+            critical_days: 1,
+            high_days: 1,
+            medium_days: 7,
+            low_days: 30,
+        };
 }
 
 /// A configuration file that cannot be used: one line, `FILE:LINE: what is wrong`.
@@ -55,6 +64,10 @@ pub struct Config {
     /// The default `--since` of `gdaudit changes` and `gdaudit audit`.
     pub changes_since: Option<String>,
     pub suppressions: Vec<Suppression>,
+    /// `[detectors] finding-age-days`, over [`defaults::FINDING_AGES`] band by band.
+    pub finding_ages: Option<crate::model::objects::FindingAges>,
+    /// `[detectors] required-tag-keys`: the tagging checks run only when it is set.
+    pub required_tag_keys: Vec<String>,
 }
 
 /// `[[suppress]]`: findings of `check` whose resource (and region, account) match are reported
@@ -82,9 +95,29 @@ struct RawConfig {
     privileged: Option<Vec<Spanned<String>>>,
     scp: Option<Vec<String>>,
     changes: Option<RawChanges>,
+    detectors: Option<RawDetectors>,
     #[serde(default)]
     suppress: Vec<Spanned<RawSuppression>>,
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawDetectors {
+    finding_age_days: Option<RawAges>,
+    required_tag_keys: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAges {
+    critical: Option<Spanned<i64>>,
+    high: Option<Spanned<i64>>,
+    medium: Option<Spanned<i64>>,
+    low: Option<Spanned<i64>>,
+}
+
+/// The longest age threshold accepted, in days (ten years).
+const MAX_AGE_DAYS: i64 = 3650;
 
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
@@ -237,6 +270,39 @@ impl Config {
                 ));
             }
             config.changes_since = Some(since.into_inner());
+        }
+        if let Some(detectors) = raw.detectors {
+            if let Some(ages) = detectors.finding_age_days {
+                let mut out = defaults::FINDING_AGES;
+                for (band, value, slot) in [
+                    ("critical", ages.critical, &mut out.critical_days),
+                    ("high", ages.high, &mut out.high_days),
+                    ("medium", ages.medium, &mut out.medium_days),
+                    ("low", ages.low, &mut out.low_days),
+                ] {
+                    let Some(value) = value else { continue };
+                    let days = *value.get_ref();
+                    if !(0..=MAX_AGE_DAYS).contains(&days) {
+                        return Err(err(
+                            value.span().start,
+                            format!(
+                                "detectors.finding-age-days.{band} = {days}: expected a number of days from 0 to {MAX_AGE_DAYS}"
+                            ),
+                        ));
+                    }
+                    *slot = u32::try_from(days).unwrap_or(0);
+                }
+                config.finding_ages = Some(out);
+            }
+            for key in detectors.required_tag_keys.unwrap_or_default() {
+                if key.get_ref().trim().is_empty() {
+                    return Err(err(
+                        key.span().start,
+                        "detectors.required-tag-keys: an empty tag key".to_owned(),
+                    ));
+                }
+                config.required_tag_keys.push(key.into_inner());
+            }
         }
         for entry in raw.suppress {
             let line = line_of(text, entry.span().start);
@@ -449,5 +515,40 @@ expires = "2027-01-31"
         assert!(c.is_ok());
         let e = Config::load(Path::new("/nonexistent/gdaudit.toml")).unwrap_err();
         assert!(e.to_string().contains("cannot read"), "{e}");
+    }
+
+    #[test]
+    fn detector_thresholds_and_tag_keys_read_band_by_band() {
+        let c = parse(
+            "[detectors]\nfinding-age-days = { high = 2, low = 90 }\nrequired-tag-keys = [\"owner\"]\n",
+        )
+        .unwrap();
+        let ages = c.finding_ages.unwrap();
+        assert_eq!(
+            (
+                ages.critical_days,
+                ages.high_days,
+                ages.medium_days,
+                ages.low_days
+            ),
+            (1, 2, 7, 90)
+        );
+        assert_eq!(c.required_tag_keys, ["owner"]);
+        assert_eq!(parse("").unwrap().finding_ages, None);
+    }
+
+    #[test]
+    fn a_bad_threshold_names_its_line_and_key() {
+        let e = parse("fail-on = \"high\"\n[detectors]\nfinding-age-days = { medium = -1 }\n")
+            .unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(
+            e.message.contains("detectors.finding-age-days.medium = -1"),
+            "{e}"
+        );
+        let e = parse("[detectors]\nfinding-age-days = { severe = 1 }\n").unwrap_err();
+        assert!(e.message.contains("unknown field `severe`"), "{e}");
+        let e = parse("[detectors]\nrequired-tag-keys = [\" \"]\n").unwrap_err();
+        assert!(e.message.contains("empty tag key"), "{e}");
     }
 }

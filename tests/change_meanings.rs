@@ -536,3 +536,76 @@ fn request_values_are_kept_to_one_line() {
     );
     assert!(title.chars().count() < 250, "{title}");
 }
+
+#[test]
+fn a_rule_that_can_archive_high_findings_is_critical_and_says_what_it_hides() {
+    assert_verdict(
+        "CreateFilter",
+        json!({"detectorId": "d1", "name": "cut-the-noise", "action": "ARCHIVE",
+               "findingCriteria": {"criterion": {"severity": {"greaterThanOrEqual": 7}}}}),
+        Severity::Critical,
+        "Suppression rule 'cut-the-noise' created in eu-west-1: it can archive High findings, Critical findings and attack sequences (severity >= 7)",
+    );
+    // Wildcard criteria (since 2025-12) pin nothing: a rule on `i-*` archives everything.
+    assert_verdict(
+        "CreateFilter",
+        json!({"detectorId": "d1", "name": "all-instances", "action": "ARCHIVE",
+               "findingCriteria": {"criterion": {
+                   "resource.instanceDetails.instanceId": {"matches": ["i-*"]},
+                   "type": {"matches": ["Recon:*"]}}}}),
+        Severity::Critical,
+        "Suppression rule 'all-instances' created in eu-west-1: it can archive High findings and Critical findings (severity any (no severity criterion), wildcard criteria)",
+    );
+    // The criteria alone changed, to reach 7 and up: what the rule hides grew.
+    assert_verdict(
+        "UpdateFilter",
+        json!({"detectorId": "d1", "filterName": "quiet",
+               "findingCriteria": {"criterion": {"severity": {"gte": 4, "lt": 9}}}}),
+        Severity::High,
+        "Findings filter 'quiet' criteria changed in eu-west-1: if it archives, it can now hide High findings (severity >= 4 and < 9)",
+    );
+    // Pinned to one instance with no severity bound: a narrow rule, as before.
+    assert_verdict(
+        "CreateFilter",
+        json!({"detectorId": "d1", "name": "scanner", "action": "ARCHIVE",
+               "findingCriteria": {"criterion": {
+                   "resource.instanceDetails.instanceId": {"eq": ["i-0abc"]}}}}),
+        Severity::High,
+        "Suppression rule 'scanner' created in eu-west-1: matching findings are archived automatically",
+    );
+}
+
+#[test]
+fn malware_protection_plan_changes_say_what_is_no_longer_scanned() {
+    assert_verdict(
+        "CreateMalwareProtectionPlan",
+        json!({"role": "arn:aws:iam::1:role/scan",
+               "protectedResource": {"s3Bucket": {"bucketName": "uploads"}}}),
+        Severity::Low,
+        "Malware protection plan created for bucket uploads in eu-west-1: uploads are scanned",
+    );
+    assert_verdict(
+        "UpdateMalwareProtectionPlan",
+        json!({"malwareProtectionPlanId": "p1",
+               "protectedResource": {"s3Bucket": {"objectPrefixes": ["public/"]}},
+               "actions": {"tagging": {"status": "DISABLED"}}}),
+        Severity::High,
+        "Malware protection plan p1 changed in eu-west-1: now scans only 1 object prefix, scan results no longer tag objects",
+    );
+    assert_verdict(
+        "UpdateMalwareProtectionPlan",
+        json!({"malwareProtectionPlanId": "p1", "role": "arn:aws:iam::1:role/other"}),
+        Severity::Medium,
+        "Malware protection plan p1 changed in eu-west-1: its IAM role changed",
+    );
+}
+
+#[test]
+fn turning_ai_protection_off_is_named_from_the_plans_table() {
+    let (severity, title) = verdict(
+        "UpdateDetector",
+        json!({"detectorId": "d1", "features": [{"name": "AI_PROTECTION", "status": "DISABLED"}]}),
+    );
+    assert_eq!(severity, Severity::High, "{title}");
+    assert!(title.contains("AI Protection (AI_PROTECTION)"), "{title}");
+}

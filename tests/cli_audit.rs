@@ -270,3 +270,41 @@ fn the_detectors_table_counts_suppressed_findings() {
         "{table}"
     );
 }
+
+/// The usual guardrail that protects GuardDuty from changes also silences the Runtime
+/// Monitoring agents: `audit` with the example SCP says so, once, for the account.
+#[test]
+fn an_scp_that_blocks_the_runtime_agent_is_reported_with_the_demo() {
+    let out = gdaudit()
+        .current_dir(root())
+        .args([
+            "audit",
+            "--snapshot",
+            "examples/demo-snapshot.json",
+            "--scp",
+            "examples/scp-protect-guardduty.json",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let blocked: Vec<&serde_json::Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "runtime-telemetry-blocked")
+        .collect();
+    assert_eq!(blocked.len(), 1, "{doc:#}");
+    assert_eq!(blocked[0]["severity"], "medium");
+    assert_eq!(blocked[0]["details"]["statement"], "ProtectGuardDuty");
+    assert_eq!(blocked[0]["details"]["conditional"], true);
+    // eu-central-1 has Runtime Monitoring off; the suspended eu-west-1 does not count.
+    let regions = blocked[0]["details"]["regions"].as_array().unwrap();
+    assert!(
+        !regions
+            .iter()
+            .any(|r| r == "eu-central-1" || r == "eu-west-1")
+    );
+    assert!(regions.iter().any(|r| r == "us-east-1"));
+}

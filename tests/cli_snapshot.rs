@@ -98,7 +98,7 @@ fn demo_jsonl_output_is_one_finding_per_line() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 11);
+    assert_eq!(lines.len(), 21);
     for line in &lines {
         for key in [
             "check",

@@ -23,11 +23,16 @@ use gdaudit::checks::detectors::{check, region_errors, region_state};
 use gdaudit::model::{ErrorKind, RegionInfo, RegionOptStatus};
 use gdaudit::report::RegionState as DetectorState;
 
-/// A GuardDuty client that answers from the rules, with fast retries (3 attempts).
+/// A GuardDuty client that answers from the rules, with fast retries (3 attempts). The
+/// configuration-object reads (filters, lists, exports, plans, findings) answer "none"
+/// unless a rule says otherwise (tests/mock_guardduty_objects.rs tests them).
 fn client(rules: &[&Rule]) -> Client {
     let mut interceptor = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
     for rule in rules {
         interceptor = interceptor.with_rule(rule);
+    }
+    for rule in no_objects() {
+        interceptor = interceptor.with_rule(&rule);
     }
     let config = aws_sdk_guardduty::Config::builder()
         .behavior_version(BehaviorVersion::latest())
@@ -42,6 +47,29 @@ fn client(rules: &[&Rule]) -> Client {
         .interceptor(interceptor)
         .build();
     Client::from_conf(config)
+}
+
+/// Empty answers for every configuration-object read.
+fn no_objects() -> Vec<Rule> {
+    use aws_sdk_guardduty::operation::{
+        get_findings_statistics::GetFindingsStatisticsOutput, list_filters::ListFiltersOutput,
+        list_ip_sets::ListIpSetsOutput,
+        list_malware_protection_plans::ListMalwareProtectionPlansOutput,
+        list_publishing_destinations::ListPublishingDestinationsOutput,
+        list_threat_intel_sets::ListThreatIntelSetsOutput,
+    };
+    vec![
+        mock!(Client::list_filters).then_output(|| ListFiltersOutput::builder().build()),
+        mock!(Client::list_ip_sets).then_output(|| ListIpSetsOutput::builder().build()),
+        mock!(Client::list_threat_intel_sets)
+            .then_output(|| ListThreatIntelSetsOutput::builder().build()),
+        mock!(Client::list_publishing_destinations)
+            .then_output(|| ListPublishingDestinationsOutput::builder().build()),
+        mock!(Client::list_malware_protection_plans)
+            .then_output(|| ListMalwareProtectionPlansOutput::builder().build()),
+        mock!(Client::get_findings_statistics)
+            .then_output(|| GetFindingsStatisticsOutput::builder().build()),
+    ]
 }
 
 fn region(opt_status: RegionOptStatus) -> RegionInfo {

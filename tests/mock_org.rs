@@ -49,6 +49,29 @@ fn credentials() -> Credentials {
     Credentials::new("AKIDTEST", "secret", None, None, "test")
 }
 
+/// Empty answers for the configuration-object reads the detector collector also makes.
+fn no_objects() -> Vec<Rule> {
+    use aws_sdk_guardduty::operation::{
+        get_findings_statistics::GetFindingsStatisticsOutput, list_filters::ListFiltersOutput,
+        list_ip_sets::ListIpSetsOutput,
+        list_malware_protection_plans::ListMalwareProtectionPlansOutput,
+        list_publishing_destinations::ListPublishingDestinationsOutput,
+        list_threat_intel_sets::ListThreatIntelSetsOutput,
+    };
+    vec![
+        mock!(Client::list_filters).then_output(|| ListFiltersOutput::builder().build()),
+        mock!(Client::list_ip_sets).then_output(|| ListIpSetsOutput::builder().build()),
+        mock!(Client::list_threat_intel_sets)
+            .then_output(|| ListThreatIntelSetsOutput::builder().build()),
+        mock!(Client::list_publishing_destinations)
+            .then_output(|| ListPublishingDestinationsOutput::builder().build()),
+        mock!(Client::list_malware_protection_plans)
+            .then_output(|| ListMalwareProtectionPlansOutput::builder().build()),
+        mock!(Client::get_findings_statistics)
+            .then_output(|| GetFindingsStatisticsOutput::builder().build()),
+    ]
+}
+
 fn gd_client(region: &str, rules: &[&Rule]) -> Client {
     let config = aws_sdk_guardduty::Config::builder()
         .behavior_version(BehaviorVersion::latest())
@@ -56,7 +79,13 @@ fn gd_client(region: &str, rules: &[&Rule]) -> Client {
         .credentials_provider(credentials())
         .retry_config(fast_retries())
         .http_client(create_mock_http_client())
-        .interceptor(interceptor(rules))
+        .interceptor({
+            let mut with = interceptor(rules);
+            for rule in no_objects() {
+                with = with.with_rule(&rule);
+            }
+            with
+        })
         .build();
     Client::from_conf(config)
 }

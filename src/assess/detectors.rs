@@ -2,18 +2,36 @@
 //! every region?
 
 use crate::checks::detectors::{self as checks};
+use crate::checks::objects::{self, ObjectCheckOptions};
 use crate::checks::plans::PLANS;
 use crate::model::RegionDetectors;
+use crate::model::objects::RegionObjects;
 use crate::report::inventory::{
-    AdditionalOut, AdministratorOut, DetectorRow, FeatureOut, MemberOut,
+    AdditionalOut, AdministratorOut, BandOut, ConfigurationOut, DestinationOut, DetectorRow,
+    FeatureOut, FilterOut, ListOut, MalwarePlanOut, MemberOut,
 };
 use crate::report::{Inventory, RegionState, RegionStatus, Section};
 
 /// The detectors section of the regions collected for `account`.
 pub fn assess(account: Option<&str>, regions: &[RegionDetectors]) -> Section {
+    assess_with(account, regions, &ObjectCheckOptions::default())
+}
+
+/// [`assess`] with the options of the configuration-object checks (required tag keys).
+pub fn assess_with(
+    account: Option<&str>,
+    regions: &[RegionDetectors],
+    opts: &ObjectCheckOptions,
+) -> Section {
     let mut section = Section::new(Inventory::Detectors(Vec::new()));
     section.account = account.map(str::to_owned);
     section.findings = checks::check(account, regions);
+    section
+        .findings
+        .extend(objects::check(account, regions, opts));
+    section.findings.extend(crate::checks::telemetry::check(
+        account, regions, &opts.scps,
+    ));
     if regions.is_empty() {
         section.incomplete.push("no region was checked".to_owned());
     }
@@ -97,5 +115,68 @@ fn row(
                 })
                 .collect()
         }),
+        configuration: configuration(&region.objects),
     }
+}
+
+fn configuration(objects: &RegionObjects) -> Option<ConfigurationOut> {
+    if !objects.any_read() {
+        return None;
+    }
+    Some(ConfigurationOut {
+        suppression_rules: objects.filters.as_ref().map(|filters| {
+            filters
+                .iter()
+                .map(|f| FilterOut {
+                    name: f.name.clone(),
+                    action: f.action.clone(),
+                    rank: f.rank,
+                    hides_high: objects::hidden_by(f).is_some(),
+                })
+                .collect()
+        }),
+        lists: objects.lists.as_ref().map(|lists| {
+            lists
+                .iter()
+                .map(|l| ListOut {
+                    kind: l.kind.as_str(),
+                    id: l.id.clone(),
+                    name: l.name.clone(),
+                    status: l.status.clone(),
+                    location: l.location.clone(),
+                })
+                .collect()
+        }),
+        publishing_destinations: objects.publishing_destinations.as_ref().map(|ds| {
+            ds.iter()
+                .map(|d| DestinationOut {
+                    id: d.id.clone(),
+                    status: d.status.clone(),
+                    destination_arn: d.destination_arn.clone(),
+                    kms_key_arn: d.kms_key_arn.clone(),
+                })
+                .collect()
+        }),
+        malware_protection_plans: objects.malware_protection_plans.as_ref().map(|plans| {
+            plans
+                .iter()
+                .map(|p| MalwarePlanOut {
+                    id: p.id.clone(),
+                    status: p.status.clone(),
+                    bucket: p.bucket.clone(),
+                })
+                .collect()
+        }),
+        unhandled_findings: objects.unhandled_findings.as_ref().map(|bands| {
+            bands
+                .iter()
+                .map(|b| BandOut {
+                    band: b.band.as_str(),
+                    older_than_days: b.older_than_days,
+                    count: b.count,
+                    oldest_updated_at: b.oldest_updated_at.clone(),
+                })
+                .collect()
+        }),
+    })
 }

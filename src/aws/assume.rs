@@ -225,6 +225,7 @@ pub async fn sweep_with(
             administrator: None,
             members: None,
             errors: vec![super::internal_error("guardduty")],
+            objects: Default::default(),
         });
         if let Some(list) = accounts[index].detectors.as_mut() {
             list.push(region_data);

@@ -1,5 +1,6 @@
 //! GuardDuty reads per region (ListDetectors, GetDetector, GetAdministratorAccount,
-//! ListMembers), fanned out over regions with bounded concurrency.
+//! ListMembers, and the configuration objects of [`super::guardduty_objects`]), fanned out
+//! over regions with bounded concurrency.
 
 use aws_config::{Region, SdkConfig};
 use aws_sdk_guardduty::Client;
@@ -8,6 +9,7 @@ use aws_sdk_guardduty::operation::get_detector::GetDetectorOutput;
 use crate::progress::Tick;
 
 use super::errors::UNKNOWN_CREDENTIALS;
+pub use super::guardduty_objects::ObjectOptions;
 use super::pages;
 use super::retry::{self, Pacer, RetryPolicy, RetryStats};
 use crate::model::{
@@ -23,12 +25,31 @@ pub async fn collect_regions(
     concurrency: usize,
     progress: &Tick,
 ) -> Vec<RegionDetectors> {
+    collect_regions_with(
+        config,
+        regions,
+        concurrency,
+        progress,
+        &ObjectOptions::default(),
+    )
+    .await
+}
+
+/// [`collect_regions`] with the options of the configuration-object reads.
+pub async fn collect_regions_with(
+    config: &SdkConfig,
+    regions: &[RegionInfo],
+    concurrency: usize,
+    progress: &Tick,
+    opts: &ObjectOptions,
+) -> Vec<RegionDetectors> {
     progress.add_total(regions.len() as u64);
     let results = super::fan_out(regions.to_vec(), concurrency, |region| {
         let client = client_for(config, &region.name);
         let progress = progress.clone();
+        let opts = *opts;
         async move {
-            let result = collect_region(&client, region).await;
+            let result = collect_region_with(&client, region, &opts).await;
             progress.inc();
             result
         }
@@ -46,6 +67,7 @@ pub async fn collect_regions(
                 administrator: None,
                 members: None,
                 errors: vec![super::internal_error("guardduty")],
+                objects: Default::default(),
             })
         })
         .collect()
@@ -60,6 +82,25 @@ fn client_for(config: &SdkConfig, region: &str) -> Client {
 
 /// Reads one region. Errors are recorded in the result, with as much as could be read.
 pub async fn collect_region(client: &Client, region: RegionInfo) -> RegionDetectors {
+    collect_region_with(client, region, &ObjectOptions::default()).await
+}
+
+/// [`collect_region`] with the options of the configuration-object reads.
+pub async fn collect_region_with(
+    client: &Client,
+    region: RegionInfo,
+    opts: &ObjectOptions,
+) -> RegionDetectors {
+    let mut out = collect_detectors(client, region).await;
+    if out.opt_status.is_enabled() && out.detectors.is_some() {
+        let detector_id = out.detectors.iter().flatten().next().map(|d| d.id.clone());
+        super::guardduty_objects::collect(client, detector_id.as_deref(), opts, &mut out).await;
+    }
+    out
+}
+
+/// The detectors, administrator and members of one region.
+async fn collect_detectors(client: &Client, region: RegionInfo) -> RegionDetectors {
     let mut out = RegionDetectors {
         region: region.name.clone(),
         opt_status: region.opt_status,
@@ -67,6 +108,7 @@ pub async fn collect_region(client: &Client, region: RegionInfo) -> RegionDetect
         administrator: None,
         members: None,
         errors: Vec::new(),
+        objects: Default::default(),
     };
     if !region.opt_status.is_enabled() {
         return out;
@@ -141,7 +183,14 @@ pub async fn collect_region(client: &Client, region: RegionInfo) -> RegionDetect
         )
         .await;
         match got {
-            Ok(resp) => detectors.push(detector_from(id, &resp)),
+            Ok(resp) => {
+                if detectors.is_empty() {
+                    out.objects.detector_tags = resp
+                        .tags()
+                        .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+                }
+                detectors.push(detector_from(id, &resp));
+            }
             Err(error) => out.errors.push(error),
         }
     }

@@ -83,6 +83,7 @@ fn empty_region(region: &RegionInfo) -> OrgRegion {
             administrator: None,
             members: None,
             errors: Vec::new(),
+            objects: Default::default(),
         },
         admin_accounts: None,
         configuration: None,

@@ -5,6 +5,7 @@ pub mod assume;
 pub mod cloudtrail;
 pub mod errors;
 pub mod guardduty;
+pub mod guardduty_objects;
 pub mod guardduty_org;
 pub mod iam;
 pub mod organizations;

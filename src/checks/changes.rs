@@ -7,8 +7,10 @@
 
 use serde_json::Value;
 
+use super::objects;
 use super::plans;
 use crate::model::cloudtrail::Event;
+use crate::model::objects::{Condition, SuppressionFilter};
 use crate::report::details::{Actor, ChangeOutcome, ConfigChange, Details};
 use crate::report::finding::{CheckId, Finding, Severity, fingerprint};
 
@@ -426,12 +428,6 @@ const FIXED: &[Fixed] = &[
         PROTECTION_OFF,
     ),
     fixed(
-        "UpdateMalwareProtectionPlan",
-        Severity::Medium,
-        "Malware protection plan {id:malwareProtectionPlanId} changed{region}",
-        MALWARE_SCANS,
-    ),
-    fixed(
         "TagResource",
         Severity::Info,
         "Tags set on {id:resourceArn}",
@@ -536,6 +532,9 @@ fn decode(call: &Call<'_>) -> Meaning {
             ROUTINE,
         ),
         "UpdateMalwareScanSettings" => malware_scan_settings(call, &region),
+        "CreateMalwareProtectionPlan" | "UpdateMalwareProtectionPlan" => {
+            malware_protection_plan(call, &region)
+        }
         _ => generic(call, &region),
     }
 }
@@ -671,10 +670,114 @@ fn threat_list(call: &Call<'_>, region: &str, what: &str, id_key: &str) -> Meani
     Meaning::new(Severity::Medium, text, THREAT_INTEL)
 }
 
+/// The criteria of a CreateFilter/UpdateFilter request, as a filter with `action`, when the
+/// request carries criteria. Both operator spellings (`gte`, `greaterThanOrEqual`) and the
+/// wildcard operators (`matches`, `notMatches`) are read.
+fn requested_filter(call: &Call<'_>, action: &str) -> Option<SuppressionFilter> {
+    let criterion = call
+        .param("findingCriteria")
+        .and_then(|c| get(c, "criterion"))?;
+    let strings = |cond: &Value, keys: &[&str]| -> Vec<String> {
+        keys.iter()
+            .filter_map(|k| get(cond, k))
+            .filter_map(Value::as_array)
+            .flatten()
+            .map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect()
+    };
+    let number = |cond: &Value, keys: &[&str]| -> Option<i64> {
+        keys.iter()
+            .filter_map(|k| get(cond, k))
+            .find_map(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+    };
+    let criteria = criterion
+        .as_object()?
+        .iter()
+        .map(|(field, cond)| {
+            (
+                field.clone(),
+                Condition {
+                    eq: strings(cond, &["eq", "equals"]),
+                    neq: strings(cond, &["neq", "notEquals"]),
+                    gt: number(cond, &["gt", "greaterThan"]),
+                    gte: number(cond, &["gte", "greaterThanOrEqual"]),
+                    lt: number(cond, &["lt", "lessThan"]),
+                    lte: number(cond, &["lte", "lessThanOrEqual"]),
+                    matches: strings(cond, &["matches"]),
+                    not_matches: strings(cond, &["notMatches"]),
+                },
+            )
+        })
+        .collect();
+    Some(SuppressionFilter {
+        name: String::new(),
+        action: action.to_owned(),
+        rank: None,
+        description: None,
+        criteria,
+        tags: None,
+    })
+}
+
+/// `High findings, Critical findings and attack sequences (severity >= 7, wildcard criteria)`.
+fn hidden_words(filter: &SuppressionFilter) -> Option<String> {
+    let hidden = objects::hidden_by(filter)?;
+    let mut what = vec!["High findings"];
+    if hidden.critical {
+        what.push("Critical findings");
+    }
+    if hidden.attack_sequences {
+        what.push("attack sequences");
+    }
+    let list = match what.as_slice() {
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [] => String::new(),
+    };
+    let wildcard = filter
+        .criteria
+        .values()
+        .any(|c| !c.matches.is_empty() || !c.not_matches.is_empty());
+    Some(format!(
+        "{list} (severity {}{})",
+        clip(&hidden.severity_matched),
+        if wildcard { ", wildcard criteria" } else { "" }
+    ))
+}
+
 fn filter(call: &Call<'_>, region: &str) -> Meaning {
     let which = call.named("filterName");
     let created = call.name == "CreateFilter";
     let action = call.text("action").map(str::to_ascii_uppercase);
+    // What the rule can hide, judged as `suppression-rule-hides-high` judges the state.
+    let archiving = requested_filter(call, "ARCHIVE");
+    if let Some(hides) = archiving.as_ref().and_then(hidden_words) {
+        match action.as_deref() {
+            Some("ARCHIVE") => {
+                return Meaning::new(
+                    Severity::Critical,
+                    format!(
+                        "Suppression rule {which} {}{region}: it can archive {hides}",
+                        if created { "created" } else { "set" }
+                    ),
+                    SUPPRESSION,
+                );
+            }
+            None if !created => {
+                return Meaning::new(
+                    Severity::High,
+                    format!(
+                        "Findings filter {which} criteria changed{region}: if it archives, it can now hide {hides}"
+                    ),
+                    SUPPRESSION,
+                );
+            }
+            _ => {}
+        }
+    }
     match action.as_deref() {
         Some("ARCHIVE") => Meaning::new(
             Severity::High,
@@ -739,6 +842,67 @@ fn malware_scan_settings(call: &Call<'_>, region: &str) -> Meaning {
         format!("Malware scan settings changed{region}")
     };
     Meaning::new(Severity::Medium, text, MALWARE_SCANS)
+}
+
+/// Malware Protection for S3: a plan created (a bucket now scanned), or changed — its
+/// prefixes narrowed (objects outside them are no longer scanned) or the tagging of scan
+/// results turned off (policies that block untagged or infected objects stop working).
+fn malware_protection_plan(call: &Call<'_>, region: &str) -> Meaning {
+    let bucket = call
+        .param("protectedResource")
+        .and_then(|r| path(r, &["s3Bucket", "bucketName"]))
+        .and_then(Value::as_str)
+        .map(|b| format!(" for bucket {}", clip(b)))
+        .unwrap_or_default();
+    if call.name == "CreateMalwareProtectionPlan" {
+        return Meaning::new(
+            Severity::Low,
+            format!("Malware protection plan created{bucket}{region}: uploads are scanned"),
+            ROUTINE,
+        );
+    }
+    let plan = id_or(call, "malwareProtectionPlanId");
+    let mut changes = Vec::new();
+    if let Some(prefixes) = call
+        .param("protectedResource")
+        .and_then(|r| path(r, &["s3Bucket", "objectPrefixes"]))
+        .and_then(Value::as_array)
+        .filter(|p| !p.is_empty())
+    {
+        let n = prefixes.len();
+        changes.push(format!(
+            "now scans only {n} object prefix{}",
+            if n == 1 { "" } else { "es" }
+        ));
+    }
+    let tagging_off = call
+        .param("actions")
+        .and_then(|a| path(a, &["tagging", "status"]))
+        .and_then(Value::as_str)
+        .is_some_and(|s| s.eq_ignore_ascii_case("DISABLED"));
+    if tagging_off {
+        changes.push("scan results no longer tag objects".to_owned());
+    }
+    if call.param("role").is_some() {
+        changes.push("its IAM role changed".to_owned());
+    }
+    // Less is scanned, or scan results no longer act: high. A new role alone: medium.
+    let narrowed = changes.iter().any(|c| c.starts_with("now scans"));
+    let severity = if tagging_off || narrowed {
+        Severity::High
+    } else {
+        Severity::Medium
+    };
+    let what = if changes.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", changes.join(", "))
+    };
+    Meaning::new(
+        severity,
+        format!("Malware protection plan {plan} changed{region}{what}"),
+        MALWARE_SCANS,
+    )
 }
 
 /// Actions the catalogue lists as changes but that need no decoding of their own.

@@ -4,5 +4,7 @@
 
 pub mod changes;
 pub mod detectors;
+pub mod objects;
 pub mod permissions;
 pub mod plans;
+pub mod telemetry;

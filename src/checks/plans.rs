@@ -106,6 +106,16 @@ pub const PLANS: &[Plan] = &[
         words: "EC2 agent management",
         rule: Rule::RuntimeAgent,
     },
+    // GA 2026-07; judged only where GetDetector reports it (no finding in regions or
+    // responses that predate it). No Security Hub control checks it yet.
+    Plan {
+        check: CheckId::AiProtectionOff,
+        feature: "AI_PROTECTION",
+        additional: None,
+        security_hub: "no Security Hub control",
+        words: "AI Protection",
+        rule: Rule::Feature,
+    },
 ];
 
 /// The plan a feature name (without additional configuration) stands for.

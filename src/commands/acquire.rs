@@ -59,6 +59,8 @@ pub struct Needs {
     pub progress: bool,
     /// The whole organization (`--org`).
     pub org: Option<OrgNeeds>,
+    /// How old an unarchived finding may get per band (with `detectors`).
+    pub finding_ages: crate::model::objects::FindingAges,
 }
 
 /// What an organization run collects.
@@ -164,7 +166,11 @@ pub fn collect_live(
         let detectors = async {
             // The delegated administrator's own detectors come with the organization view.
             if needs.detectors && needs.org.is_none() {
-                Some(aws::guardduty::collect_regions(&config, &in_scope, concurrency, &regions_tick).await)
+                let opts = aws::guardduty::ObjectOptions {
+                    finding_ages: needs.finding_ages,
+                    now: Timestamp::now(),
+                };
+                Some(aws::guardduty::collect_regions_with(&config, &in_scope, concurrency, &regions_tick, &opts).await)
             } else {
                 None
             }

@@ -30,16 +30,19 @@ pub fn run(ctx: &Ctx, args: &AuditArgs, io: &mut Io<'_>) -> Result<Outcome, RunE
         iam: iam.authorization_details.is_none(),
         progress: io.shows_progress(Some(format)),
         org: organization::needs(&args.org, true, ctx.global.concurrency),
+        finding_ages: ctx.finding_ages(),
     };
     let snapshot = acquire(&ctx.global, needs, io)?;
     let from_snapshot = ctx.global.snapshot.is_some();
 
+    let checks = ctx.object_checks(iam.eval.scps.clone());
     let mut detectors = if args.org.org {
-        organization::detector_sections(&snapshot)?
+        organization::detector_sections(&snapshot, &checks)?
     } else {
-        vec![assess::detectors::assess(
+        vec![assess::detectors::assess_with(
             snapshot.account.id.as_deref(),
             snapshot.detectors.as_deref().unwrap_or_default(),
+            &checks,
         )]
     };
     let source = if from_snapshot {

@@ -27,6 +27,7 @@ pub fn run(ctx: &Ctx, args: &CollectArgs, io: &mut Io<'_>) -> Result<Outcome, Ru
             iam: true,
             progress: io.shows_progress(None),
             org: organization::needs(&args.org, true, global.concurrency),
+            finding_ages: ctx.finding_ages(),
         },
         io,
     )?;

@@ -15,14 +15,17 @@ pub fn run(ctx: &Ctx, args: &DetectorsArgs, io: &mut Io<'_>) -> Result<Outcome, 
         iam: false,
         progress: io.shows_progress(Some(format)),
         org: organization::needs(&args.org, false, ctx.global.concurrency),
+        finding_ages: ctx.finding_ages(),
     };
     let snapshot = acquire(&ctx.global, needs, io)?;
+    let checks = ctx.object_checks(ctx.config_scps()?);
     let sections = if args.org.org {
-        organization::detector_sections(&snapshot)?
+        organization::detector_sections(&snapshot, &checks)?
     } else {
-        vec![assess::detectors::assess(
+        vec![assess::detectors::assess_with(
             snapshot.account.id.as_deref(),
             snapshot.detectors.as_deref().unwrap_or_default(),
+            &checks,
         )]
     };
     ctx.emit(report("detectors", sections), format, io)

@@ -6,6 +6,7 @@ use super::RunError;
 use super::acquire::OrgNeeds;
 use crate::assess;
 use crate::aws::assume::{RoleSpec, SweepOptions};
+use crate::checks::objects::ObjectCheckOptions;
 use crate::cli::OrgArgs;
 use crate::iam::{self, EvalOptions};
 use crate::model::Snapshot;
@@ -30,14 +31,18 @@ pub fn needs(args: &OrgArgs, iam: bool, concurrency: u16) -> Option<OrgNeeds> {
 
 /// The organization's sections for `detectors --org`: its coverage and findings, then each
 /// account's (or the administrator's) detector sections.
-pub fn detector_sections(snapshot: &Snapshot) -> Result<Vec<Section>, RunError> {
+pub fn detector_sections(
+    snapshot: &Snapshot,
+    checks: &ObjectCheckOptions,
+) -> Result<Vec<Section>, RunError> {
     let org = organization(snapshot)?;
     let caller = snapshot.account.id.as_deref();
     let mut sections = vec![assess::organization::assess(org, caller)];
     match &org.sweep {
-        None => sections.push(assess::detectors::assess(
+        None => sections.push(assess::detectors::assess_with(
             caller,
             snapshot.detectors.as_deref().unwrap_or_default(),
+            checks,
         )),
         Some(sweep) => {
             for account in &sweep.accounts {

@@ -28,6 +28,7 @@ pub fn input(
         iam: true,
         progress,
         org: None,
+        finding_ages: Default::default(),
     };
     let snapshot = acquire(global, needs, io)?;
     let source = if global.snapshot.is_some() {

@@ -64,6 +64,31 @@ impl Ctx {
         })
     }
 
+    /// How old an unarchived finding may get per severity band: the file's
+    /// `[detectors] finding-age-days`, else the defaults.
+    pub fn finding_ages(&self) -> crate::model::objects::FindingAges {
+        self.config
+            .finding_ages
+            .unwrap_or(crate::config::defaults::FINDING_AGES)
+    }
+
+    /// The options of the configuration-object checks: the file's required tag keys, and
+    /// the service control policies (`--scp` or the file's `scp`, read by the caller).
+    pub fn object_checks(
+        &self,
+        scps: Vec<Vec<iam::ScpPolicy>>,
+    ) -> crate::checks::objects::ObjectCheckOptions {
+        crate::checks::objects::ObjectCheckOptions {
+            required_tag_keys: self.config.required_tag_keys.clone(),
+            scps,
+        }
+    }
+
+    /// The service control policies of the file's `scp` (for commands without `--scp`).
+    pub fn config_scps(&self) -> Result<Vec<Vec<iam::ScpPolicy>>, RunError> {
+        read_scps(&self.config.scp)
+    }
+
     /// The IAM settings: the flags, else the file's `privileged` and `scp`; SCP files read.
     pub fn iam(&self, args: &IamArgs) -> Result<IamSettings, RunError> {
         let privileged = if args.privileged.is_empty() {
@@ -76,19 +101,7 @@ impl Ctx {
         } else {
             args.scp.clone()
         };
-        let mut scps = Vec::new();
-        for path in &scp_files {
-            let bytes =
-                crate::limits::read_bounded(path, crate::limits::MAX_SCP_BYTES).map_err(|e| {
-                    RunError::Usage(format!("cannot read --scp {}: {e}", path.display()))
-                })?;
-            let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-                RunError::Usage(format!("--scp {} is not JSON: {e}", path.display()))
-            })?;
-            let levels = iam::scp_levels_from_json(&value)
-                .map_err(|e| RunError::Usage(format!("--scp {}: {e}", path.display())))?;
-            scps.extend(levels);
-        }
+        let scps = read_scps(&scp_files)?;
         if privileged.iter().any(|glob| glob.trim().is_empty()) {
             return Err(RunError::Usage(
                 "--privileged needs a non-empty ARN glob".into(),
@@ -238,4 +251,19 @@ pub fn report(command: &'static str, sections: Vec<Section>) -> Report {
         generated_at: Timestamp::now().to_string(),
         sections,
     }
+}
+
+/// Reads `--scp` files into levels of service control policies, root first.
+fn read_scps(files: &[PathBuf]) -> Result<Vec<Vec<iam::ScpPolicy>>, RunError> {
+    let mut scps = Vec::new();
+    for path in files {
+        let bytes = crate::limits::read_bounded(path, crate::limits::MAX_SCP_BYTES)
+            .map_err(|e| RunError::Usage(format!("cannot read --scp {}: {e}", path.display())))?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| RunError::Usage(format!("--scp {} is not JSON: {e}", path.display())))?;
+        let levels = iam::scp_levels_from_json(&value)
+            .map_err(|e| RunError::Usage(format!("--scp {}: {e}", path.display())))?;
+        scps.extend(levels);
+    }
+    Ok(scps)
 }

@@ -20,6 +20,7 @@ pub mod glob;
 mod policy;
 mod resources;
 mod scp;
+mod scp_action;
 mod verdict;
 
 #[cfg(test)]
@@ -37,6 +38,7 @@ pub use export::{ExportRead, read_export};
 pub use policy::Effect;
 pub use resources::Coverage;
 pub use scp::{ScpFormatError, ScpPolicy, scp_levels_from_json};
+pub use scp_action::{ScpBlock, scp_blocks};
 pub use verdict::{
     ActionVerdict, ConditionSource, Decision, EvalOptions, Evaluation, Layer, PrincipalKind,
     PrincipalVerdict, PrivilegeReason, StatementRef, Verdict,

@@ -21,6 +21,10 @@ pub struct RegionDetectors {
     /// Calls that could not be completed in this region.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<CollectError>,
+    /// What is configured inside GuardDuty (filters, lists, exports, …); each part is
+    /// left out when it was not read.
+    #[serde(default, flatten)]
+    pub objects: super::objects::RegionObjects,
 }
 
 /// One detector as GetDetector describes it.

@@ -4,6 +4,7 @@ pub mod changes;
 pub mod cloudtrail;
 pub mod detectors;
 pub mod iam;
+pub mod objects;
 pub mod organization;
 pub mod regions;
 pub mod time;

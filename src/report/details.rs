@@ -5,12 +5,14 @@
 //!
 //! Field order is the JSON key order of the wire format, so keep it when adding fields.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::iam::{ActionVerdict, Evaluation, PrincipalVerdict};
 use crate::model::Administrator;
+use crate::model::objects::{Condition, SeverityBand};
 use crate::model::time::Timestamp;
 
 /// A finding's check-specific facts.
@@ -26,6 +28,20 @@ pub enum Details {
     MemberNotEnabled(MemberNotEnabled),
     ConfigChange(Box<ConfigChange>),
     WriteAccess(WriteAccess),
+    /// `suppression-rule-hides-high`.
+    SuppressionRule(Box<SuppressionRule>),
+    /// `trusted-list-active` and `threat-list-not-active`.
+    List(ListDetails),
+    /// `publishing-destination-unhealthy`.
+    PublishingDestination(PublishingDestinationDetails),
+    /// `malware-protection-plan-unhealthy`.
+    MalwarePlan(MalwarePlanDetails),
+    /// `findings-unhandled`.
+    UnhandledFindings(UnhandledFindings),
+    /// `guardduty-resource-untagged`.
+    Untagged(Untagged),
+    /// `runtime-telemetry-blocked`.
+    TelemetryBlocked(TelemetryBlocked),
     /// `org-account-not-member`, `org-member-not-enabled`.
     OrgAccountGap(OrgAccountGap),
     /// `org-auto-enable-none`, `org-auto-enable-new`.
@@ -111,6 +127,93 @@ pub struct MemberNotEnabled {
     pub detector_id: String,
     pub member_account_id: String,
     pub relationship_status: String,
+}
+
+/// `suppression-rule-hides-high`: an ARCHIVE filter and what it can hide.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SuppressionRule {
+    pub detector_id: String,
+    pub filter_name: String,
+    pub rank: Option<i32>,
+    /// The severities it can archive, e.g. `>= 7`, `any (no severity criterion)`.
+    pub severity_matched: String,
+    /// What it hides, in the user's words: `High findings`, `Critical findings`,
+    /// `attack sequences`.
+    pub hides: Vec<String>,
+    /// Why the rule is broad: no criterion pins it to a resource, actor or finding.
+    pub unpinned: bool,
+    pub criteria: BTreeMap<String, Condition>,
+}
+
+/// A trusted or threat list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListDetails {
+    pub detector_id: String,
+    pub kind: &'static str,
+    pub list_id: String,
+    pub name: String,
+    pub status: String,
+    pub location: Option<String>,
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublishingDestinationDetails {
+    pub detector_id: String,
+    pub destination_id: String,
+    pub destination_type: String,
+    pub status: String,
+    pub destination_arn: Option<String>,
+    pub kms_key_arn: Option<String>,
+    /// Since when publishing has been failing, when AWS says.
+    pub failing_since: Option<Timestamp>,
+    /// What is wrong: `status STOPPED`, `no KMS key`.
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MalwarePlanDetails {
+    pub plan_id: String,
+    pub arn: Option<String>,
+    pub status: String,
+    pub bucket: Option<String>,
+    pub status_reasons: Vec<String>,
+}
+
+/// Unarchived findings of one severity band past its age threshold.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnhandledFindings {
+    pub detector_id: String,
+    pub band: SeverityBand,
+    pub count: u64,
+    pub older_than_days: u32,
+    pub oldest_updated_at: Option<String>,
+    pub oldest_finding_type: Option<String>,
+}
+
+/// A GuardDuty resource without a required tag key.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Untagged {
+    /// `detector`, `filter` or `ip-set`.
+    pub resource_type: &'static str,
+    pub resource_id: String,
+    pub security_hub: &'static str,
+    pub missing_tag_keys: Vec<String>,
+}
+
+/// SCPs that block the Runtime Monitoring agent's telemetry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TelemetryBlocked {
+    pub action: &'static str,
+    /// Regions where Runtime Monitoring is on.
+    pub regions: Vec<String>,
+    /// The SCP level (0: root) that blocks it.
+    pub scp_level: usize,
+    /// The policy and statement that deny it; `None` when the level simply allows nothing.
+    pub scp_policy: Option<String>,
+    pub statement: Option<String>,
+    /// The deny holds only under its conditions.
+    pub conditional: bool,
 }
 
 /// `guardduty-config-change`: one GuardDuty API call from CloudTrail.

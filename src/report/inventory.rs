@@ -27,6 +27,62 @@ pub struct DetectorRow {
     pub administrator: Option<AdministratorOut>,
     /// `None` when not read.
     pub members: Option<Vec<MemberOut>>,
+    /// What is configured inside GuardDuty; absent when none of it was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<ConfigurationOut>,
+}
+
+/// The configuration objects of a region (the `configuration` key of a detectors row).
+/// Each part is `null` when it could not be read.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ConfigurationOut {
+    pub suppression_rules: Option<Vec<FilterOut>>,
+    pub lists: Option<Vec<ListOut>>,
+    pub publishing_destinations: Option<Vec<DestinationOut>>,
+    pub malware_protection_plans: Option<Vec<MalwarePlanOut>>,
+    pub unhandled_findings: Option<Vec<BandOut>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FilterOut {
+    pub name: String,
+    /// `ARCHIVE` (suppression rule) or `NOOP`.
+    pub action: String,
+    pub rank: Option<i32>,
+    /// Whether it can archive High or Critical findings (`suppression-rule-hides-high`).
+    pub hides_high: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ListOut {
+    pub kind: &'static str,
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DestinationOut {
+    pub id: String,
+    pub status: String,
+    pub destination_arn: Option<String>,
+    pub kms_key_arn: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MalwarePlanOut {
+    pub id: String,
+    pub status: String,
+    pub bucket: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BandOut {
+    pub band: &'static str,
+    pub older_than_days: u32,
+    pub count: u64,
+    pub oldest_updated_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -242,6 +242,13 @@ impl Serialize for Typed<'_> {
             Details::OrgFeatureAutoEnable(d) => d.serialize(serializer),
             Details::OrgAdministrators(d) => d.serialize(serializer),
             Details::CoverageUnhealthy(d) => d.serialize(serializer),
+            Details::SuppressionRule(d) => d.serialize(serializer),
+            Details::List(d) => d.serialize(serializer),
+            Details::PublishingDestination(d) => d.serialize(serializer),
+            Details::MalwarePlan(d) => d.serialize(serializer),
+            Details::UnhandledFindings(d) => d.serialize(serializer),
+            Details::Untagged(d) => d.serialize(serializer),
+            Details::TelemetryBlocked(d) => d.serialize(serializer),
             Details::WriteAccess(d) => {
                 let actions = d.actions();
                 let mut map = serializer.serialize_map(Some(3))?;

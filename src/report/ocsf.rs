@@ -173,7 +173,25 @@ fn resource_type(f: &Finding) -> &'static str {
         | CheckId::RdsProtectionOff
         | CheckId::LambdaProtectionOff
         | CheckId::NotCentrallyManaged
-        | CheckId::FindingFrequencySixHours => "AWS::GuardDuty::Detector",
+        | CheckId::FindingFrequencySixHours
+        | CheckId::AiProtectionOff
+        | CheckId::FindingsUnhandled => "AWS::GuardDuty::Detector",
+        CheckId::SuppressionRuleHidesHigh => "AWS::GuardDuty::Filter",
+        CheckId::RuntimeTelemetryBlocked => "AWS::Organizations::Policy",
+        CheckId::TrustedListActive | CheckId::ThreatListNotActive => match &f.details {
+            Details::List(list) if list.kind == "threat-intel-set" => {
+                "AWS::GuardDuty::ThreatIntelSet"
+            }
+            Details::List(list) if list.kind == "trusted-ip-list" => "AWS::GuardDuty::IPSet",
+            _ => "AWS::GuardDuty::EntitySet",
+        },
+        CheckId::PublishingDestinationUnhealthy => "AWS::GuardDuty::PublishingDestination",
+        CheckId::MalwareProtectionPlanUnhealthy => "AWS::GuardDuty::MalwareProtectionPlan",
+        CheckId::GuardDutyResourceUntagged => match &f.details {
+            Details::Untagged(u) if u.resource_type == "filter" => "AWS::GuardDuty::Filter",
+            Details::Untagged(u) if u.resource_type == "ip-set" => "AWS::GuardDuty::IPSet",
+            _ => "AWS::GuardDuty::Detector",
+        },
     }
 }
 
@@ -193,6 +211,13 @@ fn event(f: &Finding, run_time: i64) -> Event<'_> {
         | Details::OrgFeatureAutoEnable(_)
         | Details::OrgAdministrators(_)
         | Details::CoverageUnhealthy(_) => None,
+        Details::SuppressionRule(_)
+        | Details::List(_)
+        | Details::PublishingDestination(_)
+        | Details::MalwarePlan(_)
+        | Details::UnhandledFindings(_)
+        | Details::Untagged(_)
+        | Details::TelemetryBlocked(_) => None,
     };
     let is_change = change.is_some();
     let (class_uid, class_name) = if is_change {

@@ -55,6 +55,15 @@ pub enum CheckId {
     OrgAdministratorMissing,
     OrgAdministratorDiffers,
     RuntimeCoverageUnhealthy,
+    SuppressionRuleHidesHigh,
+    TrustedListActive,
+    ThreatListNotActive,
+    PublishingDestinationUnhealthy,
+    MalwareProtectionPlanUnhealthy,
+    FindingsUnhandled,
+    AiProtectionOff,
+    GuardDutyResourceUntagged,
+    RuntimeTelemetryBlocked,
 }
 
 impl CheckId {
@@ -84,6 +93,15 @@ impl CheckId {
         CheckId::OrgAdministratorMissing,
         CheckId::OrgAdministratorDiffers,
         CheckId::RuntimeCoverageUnhealthy,
+        CheckId::SuppressionRuleHidesHigh,
+        CheckId::TrustedListActive,
+        CheckId::ThreatListNotActive,
+        CheckId::PublishingDestinationUnhealthy,
+        CheckId::MalwareProtectionPlanUnhealthy,
+        CheckId::FindingsUnhandled,
+        CheckId::AiProtectionOff,
+        CheckId::GuardDutyResourceUntagged,
+        CheckId::RuntimeTelemetryBlocked,
     ];
 
     /// The check's id, severity, title and remediation.
@@ -266,6 +284,71 @@ impl CheckId {
                               '{\"FilterCriterion\":[{\"CriterionKey\":\"COVERAGE_STATUS\",\"FilterCondition\":{\"Equals\":[\"UNHEALTHY\"]}}]}'` \
                               and fix what each names (agent not installed, VPC endpoint missing, SCP denying \
                               guardduty:SendSecurityTelemetry).",
+            },
+            CheckId::SuppressionRuleHidesHigh => &CheckInfo {
+                id: "suppression-rule-hides-high",
+                severity: Severity::Critical,
+                title: "A suppression rule can archive High or Critical findings",
+                remediation: "Narrow the rule so it cannot match severity 7 or above (add `severity` `lt 7`) and pins what it suppresses \
+                  (an instance, a bucket, an IP), or delete it: `aws guardduty delete-filter --detector-id ID --filter-name NAME`. \
+                  Findings it already archived are still there: `aws guardduty list-findings --finding-criteria '{\"Criterion\":{\"service.archived\":{\"Eq\":[\"true\"]}}}'`.",
+            },
+            CheckId::TrustedListActive => &CheckInfo {
+                id: "trusted-list-active",
+                severity: Severity::Medium,
+                title: "A trusted IP list or entity set is active: activity from it raises no findings",
+                remediation: "Check that every entry of the list (its S3 location is in the details) is an address you own and still use, \
+                  that only the security team can write that S3 object, and deactivate lists you no longer need: \
+                  `aws guardduty update-ip-set --detector-id ID --ip-set-id LIST --no-activate`.",
+            },
+            CheckId::ThreatListNotActive => &CheckInfo {
+                id: "threat-list-not-active",
+                severity: Severity::Medium,
+                title: "A threat list is not active (ERROR, INACTIVE or DEACTIVATING)",
+                remediation: "For ERROR, make the S3 object readable by GuardDuty's service-linked role and in a supported format, then \
+                  reactivate it: `aws guardduty update-threat-intel-set --detector-id ID --threat-intel-set-id LIST --activate`; \
+                  delete lists no longer wanted.",
+            },
+            CheckId::PublishingDestinationUnhealthy => &CheckInfo {
+                id: "publishing-destination-unhealthy",
+                severity: Severity::High,
+                title: "Findings export is not publishing (or has no KMS key)",
+                remediation: "Fix what the status names (bucket policy, KMS key policy granting guardduty.amazonaws.com, the bucket or key \
+                  deleted), then `aws guardduty describe-publishing-destination --detector-id ID --destination-id DEST` must say PUBLISHING. \
+                  Findings from the gap are still in GuardDuty for 90 days: export them now.",
+            },
+            CheckId::MalwareProtectionPlanUnhealthy => &CheckInfo {
+                id: "malware-protection-plan-unhealthy",
+                severity: Severity::High,
+                title: "A Malware Protection for S3 plan is not ACTIVE",
+                remediation: "Fix what the status reasons name (usually the plan's IAM role: its trust policy or its S3, KMS and EventBridge \
+                  permissions), then `aws guardduty get-malware-protection-plan --malware-protection-plan-id ID` must say ACTIVE.",
+            },
+            CheckId::FindingsUnhandled => &CheckInfo {
+                id: "findings-unhandled",
+                severity: Severity::Critical,
+                title: "Findings left unhandled: unarchived past the age threshold of their severity",
+                remediation: "Triage the findings (`aws guardduty list-findings` with the criteria in the details), then remediate and \
+                  archive them, or tune with a narrow suppression rule. Thresholds: `[detectors] finding-age-days` in gdaudit.toml.",
+            },
+            CheckId::AiProtectionOff => &CheckInfo {
+                id: "ai-protection-off",
+                severity: Severity::Medium,
+                title: "AI Protection is off",
+                remediation: "`aws guardduty update-detector --detector-id ID --features '[{\"Name\":\"AI_PROTECTION\",\"Status\":\"ENABLED\"}]'`.",
+            },
+            CheckId::RuntimeTelemetryBlocked => &CheckInfo {
+                id: "runtime-telemetry-blocked",
+                severity: Severity::High,
+                title: "Service control policies stop the Runtime Monitoring agent from reporting",
+                remediation: "Exempt `guardduty:SendSecurityTelemetry` from the SCP statement named in the details (or allow it at \
+                  that level); the agents then report again, and `aws guardduty list-coverage` shows them healthy.",
+            },
+            CheckId::GuardDutyResourceUntagged => &CheckInfo {
+                id: "guardduty-resource-untagged",
+                severity: Severity::Low,
+                title: "A GuardDuty detector, filter or IP set lacks a required tag",
+                remediation: "`aws guardduty tag-resource --resource-arn ARN --tags KEY=VALUE` (Security Hub GuardDuty.2, GuardDuty.3, GuardDuty.4).",
             },
         }
     }

@@ -9,7 +9,7 @@ use std::io::Write;
 
 use super::details::{ChangeOutcome, ConfigChange, Details};
 use super::finding::{Finding, Severity};
-use super::inventory::{ChangesSummary, DetectorRow, PermissionsSummary};
+use super::inventory::{ChangesSummary, ConfigurationOut, DetectorRow, PermissionsSummary};
 use super::layout::{Cell, Column, Grid, cut};
 use super::sanitize::clean;
 use super::{Inventory, RegionState, Report, Section};
@@ -23,6 +23,97 @@ pub struct TableOptions {
     pub color: bool,
     /// The width to fit, or `None` (`--wide`): every column, nothing cut.
     pub width: Option<usize>,
+}
+
+/// One line on what is configured inside GuardDuty in a region: only what is there, with
+/// its problems counted (the findings say which); `?` where a part could not be read. A
+/// region without a detector has only Malware Protection plans to show.
+fn configuration_summary(configuration: Option<&ConfigurationOut>, has_detector: bool) -> String {
+    let Some(c) = configuration else {
+        return "-".to_owned();
+    };
+    /// `N thing(s)`, with `(M problem)` when some have it; `None` when there are none.
+    fn count<T>(
+        items: Option<&[T]>,
+        (one, many): (&str, &str),
+        bad: impl Fn(&T) -> bool,
+        problem: &str,
+    ) -> Option<String> {
+        let Some(items) = items else {
+            return Some(format!("{many}: ?"));
+        };
+        let noun = if items.len() == 1 { one } else { many };
+        let bad = items.iter().filter(|i| bad(i)).count();
+        match (items.len(), bad) {
+            (0, _) => None,
+            (n, 0) => Some(format!("{n} {noun}")),
+            (n, bad) => Some(format!("{n} {noun} ({bad} {problem})")),
+        }
+    }
+    let mut parts: Vec<String> = Vec::new();
+    if has_detector {
+        let rules: Option<Vec<_>> = c
+            .suppression_rules
+            .as_ref()
+            .map(|f| f.iter().filter(|f| f.action == "ARCHIVE").collect());
+        parts.extend(count(
+            rules.as_deref(),
+            ("suppression rule", "suppression rules"),
+            |f| f.hides_high,
+            "hides high",
+        ));
+        match &c.lists {
+            Some(lists) => {
+                let (trusted, threat): (Vec<_>, Vec<_>) =
+                    lists.iter().partition(|l| l.kind.starts_with("trusted"));
+                parts.extend(count(
+                    Some(&trusted),
+                    ("trusted list", "trusted lists"),
+                    |l| l.status == "ACTIVE",
+                    "active",
+                ));
+                parts.extend(count(
+                    Some(&threat),
+                    ("threat list", "threat lists"),
+                    |l| !matches!(l.status.as_str(), "ACTIVE" | "ACTIVATING"),
+                    "not active",
+                ));
+            }
+            None => parts.push("lists: ?".to_owned()),
+        }
+        parts.extend(count(
+            c.publishing_destinations.as_deref(),
+            ("export", "exports"),
+            |d| d.status != "PUBLISHING" || d.kms_key_arn.is_none(),
+            "failing",
+        ));
+    }
+    parts.extend(count(
+        c.malware_protection_plans.as_deref(),
+        ("S3 malware plan", "S3 malware plans"),
+        |p| p.status != "ACTIVE",
+        "unhealthy",
+    ));
+    if has_detector {
+        match &c.unhandled_findings {
+            None => parts.push("unhandled findings: ?".to_owned()),
+            Some(bands) => {
+                let stale: Vec<String> = bands
+                    .iter()
+                    .filter(|b| b.count > 0)
+                    .map(|b| format!("{} {}", b.count, b.band))
+                    .collect();
+                if !stale.is_empty() {
+                    parts.push(format!("unhandled: {}", stale.join(", ")));
+                }
+            }
+        }
+    }
+    if parts.is_empty() {
+        "-".to_owned()
+    } else {
+        parts.join("; ")
+    }
 }
 
 pub fn render(report: &Report, opts: TableOptions, out: &mut dyn Write) -> std::io::Result<()> {
@@ -105,13 +196,19 @@ fn render_detectors(
 ) -> std::io::Result<()> {
     let account = section.account.as_deref().map(clean);
     writeln!(out, "Account {}", account.as_deref().unwrap_or("(unknown)"))?;
-    let mut grid = Grid::new(vec![
+    // The configuration column appears once something inside GuardDuty was read.
+    let with_configuration = rows.iter().any(|r| r.configuration.is_some());
+    let mut columns = vec![
         Column::cut("Region", 16, 0),
         Column::cut("State", 32, 0),
         Column::cut("Detector", 32, 3),
         Column::wrap("Protection plans off", 0),
         Column::wrap("Management", 2),
-    ]);
+    ];
+    if with_configuration {
+        columns.push(Column::wrap("Configuration", 1).or_below());
+    }
+    let mut grid = Grid::new(columns);
     for row in rows {
         let management = match (&row.administrator, &row.members) {
             (Some(admin), _) => format!(
@@ -149,6 +246,10 @@ fn render_detectors(
                 (false, None) => clean(&row.features_off.join(", ")).into_owned(),
             }),
             Cell::new(clean(&management)),
+            Cell::new(clean(&configuration_summary(
+                row.configuration.as_ref(),
+                row.detector_id.is_some(),
+            ))),
         ]);
     }
     grid.render(opts.width, opts.color, out)?;

@@ -64,6 +64,18 @@ impl Moto {
         Self::launch(account_id, args)
     }
 
+    /// Start moto serving the configuration objects in `seed` (see
+    /// `install_config_object_shims` in tests/support/moto.py): IP sets, threat lists,
+    /// publishing destinations, Malware Protection plans, findings, and denied calls.
+    #[allow(dead_code)] // not every test binary that includes this module uses it
+    pub fn start_seeded(account_id: &str, seed: &serde_json::Value) -> Moto {
+        let mut file = tempfile::NamedTempFile::new().expect("a seed file");
+        std::io::Write::write_all(&mut file, seed.to_string().as_bytes()).expect("write the seed");
+        // The launcher reads the file before it prints READY, so it may go once started.
+        let path = file.path().to_string_lossy().into_owned();
+        Self::launch(account_id, &["--seed", &path])
+    }
+
     fn launch(account_id: &str, args: &[&str]) -> Moto {
         let python = moto_python();
         let script = manifest_dir().join("tests/support/moto.py");

@@ -64,6 +64,7 @@ fn region(name: &str, detectors: Option<Vec<Detector>>) -> RegionDetectors {
         }),
         members: Some(vec![]),
         errors: vec![],
+        objects: Default::default(),
     }
 }
 

@@ -1,0 +1,264 @@
+//! The configuration-object reads (issue 12) against aws-smithy-mocks, for faults moto
+//! cannot produce: a refused GetFindingsStatistics, a throttled ListIPSets, filters across
+//! pages with one GetFilter failing, a ListFindings failing after a count, and Malware
+//! Protection plans in a region without a detector.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+use std::time::Duration;
+
+use aws_sdk_guardduty::Client;
+use aws_sdk_guardduty::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_guardduty::operation::{
+    get_administrator_account::GetAdministratorAccountOutput, get_detector::GetDetectorOutput,
+    get_filter::GetFilterOutput, get_findings_statistics::GetFindingsStatisticsOutput,
+    get_ip_set::GetIpSetOutput, get_malware_protection_plan::GetMalwareProtectionPlanOutput,
+    list_detectors::ListDetectorsOutput, list_filters::ListFiltersOutput,
+    list_ip_sets::ListIpSetsOutput,
+    list_malware_protection_plans::ListMalwareProtectionPlansOutput,
+    list_members::ListMembersOutput,
+    list_publishing_destinations::ListPublishingDestinationsOutput,
+    list_threat_intel_sets::ListThreatIntelSetsOutput,
+};
+use aws_sdk_guardduty::types::{
+    Condition, DetectorStatus, FilterAction, FindingCriteria, FindingStatistics, IpSetFormat,
+    IpSetStatus, MalwareProtectionPlanStatus, MalwareProtectionPlanSummary, SeverityStatistics,
+};
+use aws_smithy_mocks::{MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock};
+use aws_smithy_types::retry::RetryConfig;
+use gdaudit::aws::guardduty::collect_region;
+use gdaudit::checks::detectors::region_errors;
+use gdaudit::checks::objects::{ObjectCheckOptions, check};
+use gdaudit::model::objects::SeverityBand;
+use gdaudit::model::{ErrorKind, RegionInfo, RegionOptStatus};
+
+/// A client answering from `rules` first, then with "nothing configured" for every read.
+fn client(rules: &[&Rule]) -> Client {
+    let mut interceptor = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
+    for rule in rules {
+        interceptor = interceptor.with_rule(rule);
+    }
+    for rule in defaults() {
+        interceptor = interceptor.with_rule(&rule);
+    }
+    let config = aws_sdk_guardduty::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("eu-west-1"))
+        .credentials_provider(Credentials::new("AKIDTEST", "secret", None, None, "test"))
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(3)
+                .with_initial_backoff(Duration::from_millis(1)),
+        )
+        .http_client(create_mock_http_client())
+        .interceptor(interceptor)
+        .build();
+    Client::from_conf(config)
+}
+
+/// One enabled detector, no administrator, no members, and nothing configured.
+fn defaults() -> Vec<Rule> {
+    vec![
+        mock!(Client::list_detectors)
+            .then_output(|| ListDetectorsOutput::builder().detector_ids("det1").build()),
+        mock!(Client::get_detector).then_output(|| {
+            GetDetectorOutput::builder()
+                .status(DetectorStatus::Enabled)
+                .build()
+        }),
+        mock!(Client::get_administrator_account)
+            .then_output(|| GetAdministratorAccountOutput::builder().build()),
+        mock!(Client::list_members).then_output(|| ListMembersOutput::builder().build()),
+        mock!(Client::list_filters).then_output(|| ListFiltersOutput::builder().build()),
+        mock!(Client::list_ip_sets).then_output(|| ListIpSetsOutput::builder().build()),
+        mock!(Client::list_threat_intel_sets)
+            .then_output(|| ListThreatIntelSetsOutput::builder().build()),
+        mock!(Client::list_publishing_destinations)
+            .then_output(|| ListPublishingDestinationsOutput::builder().build()),
+        mock!(Client::list_malware_protection_plans)
+            .then_output(|| ListMalwareProtectionPlansOutput::builder().build()),
+        mock!(Client::get_findings_statistics)
+            .then_output(|| GetFindingsStatisticsOutput::builder().build()),
+    ]
+}
+
+fn region() -> RegionInfo {
+    RegionInfo {
+        name: "eu-west-1".into(),
+        opt_status: RegionOptStatus::EnabledByDefault,
+    }
+}
+
+fn denied(operation: &str) -> String {
+    format!(
+        r#"{{"__type":"AccessDeniedException","message":"not authorized to perform: guardduty:{operation}"}}"#
+    )
+}
+
+#[tokio::test]
+async fn a_refused_findings_count_is_could_not_check_and_the_rest_is_read() {
+    let refused = mock!(Client::get_findings_statistics)
+        .sequence()
+        .http_status(403, Some(denied("GetFindingsStatistics")))
+        .repeatedly()
+        .build();
+    let gd = client(&[&refused]);
+    let result = collect_region(&gd, region()).await;
+    assert_eq!(result.objects.unhandled_findings, None);
+    assert_eq!(result.objects.filters, Some(vec![]));
+    assert_eq!(result.objects.malware_protection_plans, Some(vec![]));
+    let errors = region_errors(&result);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].operation, "guardduty:GetFindingsStatistics");
+    assert_eq!(errors[0].kind, ErrorKind::AccessDenied);
+}
+
+#[tokio::test]
+async fn a_throttled_list_is_retried_and_an_active_trusted_list_is_reported() {
+    let throttled = mock!(Client::list_ip_sets)
+        .sequence()
+        .http_status(
+            429,
+            Some(r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#.into()),
+        )
+        .output(|| ListIpSetsOutput::builder().ip_set_ids("ips1").build())
+        .build();
+    let get = mock!(Client::get_ip_set).then_output(|| {
+        GetIpSetOutput::builder()
+            .name("office")
+            .status(IpSetStatus::Active)
+            .format(IpSetFormat::Txt)
+            .location("s3://lists/office.txt")
+            .build()
+    });
+    let gd = client(&[&throttled, &get]);
+    let result = collect_region(&gd, region()).await;
+    assert_eq!(throttled.num_calls(), 2);
+    assert!(region_errors(&result).is_empty(), "{:?}", result.errors);
+    let findings = check(None, &[result], &ObjectCheckOptions::default());
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].check.as_str(), "trusted-list-active");
+    assert_eq!(findings[0].resource, "ips1");
+}
+
+#[tokio::test]
+async fn filters_are_read_across_pages_and_one_that_fails_is_an_error() {
+    let first = mock!(Client::list_filters)
+        .match_requests(|r| r.next_token().is_none())
+        .then_output(|| {
+            ListFiltersOutput::builder()
+                .filter_names("hide-high")
+                .next_token("p2")
+                .build()
+        });
+    let second = mock!(Client::list_filters)
+        .match_requests(|r| r.next_token() == Some("p2"))
+        .then_output(|| ListFiltersOutput::builder().filter_names("broken").build());
+    #[allow(deprecated)]
+    let hide_high = mock!(Client::get_filter)
+        .match_requests(|r| r.filter_name() == Some("hide-high"))
+        .then_output(|| {
+            GetFilterOutput::builder()
+                .name("hide-high")
+                .action(FilterAction::Archive)
+                .finding_criteria(
+                    FindingCriteria::builder()
+                        .criterion("severity", Condition::builder().gte(7).build())
+                        .build(),
+                )
+                .build()
+        });
+    let broken = mock!(Client::get_filter)
+        .match_requests(|r| r.filter_name() == Some("broken"))
+        .sequence()
+        .http_status(
+            500,
+            Some(r#"{"__type":"InternalServerErrorException","message":"boom"}"#.into()),
+        )
+        .repeatedly()
+        .build();
+    let gd = client(&[&first, &second, &hide_high, &broken]);
+    let result = collect_region(&gd, region()).await;
+    let filters = result.objects.filters.as_ref().unwrap();
+    assert_eq!(filters.len(), 1);
+    assert_eq!(filters[0].criteria["severity"].gte, Some(7));
+    assert_eq!(result.errors.len(), 1, "{:?}", result.errors);
+    assert_eq!(result.errors[0].operation, "guardduty:GetFilter");
+    let findings = check(None, &[result], &ObjectCheckOptions::default());
+    assert_eq!(findings[0].check.as_str(), "suppression-rule-hides-high");
+}
+
+#[tokio::test]
+async fn a_count_without_its_oldest_keeps_the_count_and_marks_the_region_incomplete() {
+    let stats = mock!(Client::get_findings_statistics)
+        .match_requests(|r| {
+            r.finding_criteria()
+                .and_then(|c| c.criterion())
+                .and_then(|c| c.get("severity"))
+                .and_then(|s| s.greater_than_or_equal())
+                == Some(7)
+        })
+        .then_output(|| {
+            GetFindingsStatisticsOutput::builder()
+                .finding_statistics(
+                    FindingStatistics::builder()
+                        .grouped_by_severity(
+                            SeverityStatistics::builder()
+                                .severity(8.0)
+                                .total_findings(3)
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        });
+    let list = mock!(Client::list_findings)
+        .sequence()
+        .http_status(403, Some(denied("ListFindings")))
+        .repeatedly()
+        .build();
+    let gd = client(&[&stats, &list]);
+    let result = collect_region(&gd, region()).await;
+    let bands = result.objects.unhandled_findings.as_ref().unwrap();
+    let high = bands.iter().find(|b| b.band == SeverityBand::High).unwrap();
+    assert_eq!((high.count, high.oldest_updated_at.as_deref()), (3, None));
+    assert_eq!(result.errors[0].operation, "guardduty:ListFindings");
+    let findings = check(None, &[result], &ObjectCheckOptions::default());
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].check.as_str(), "findings-unhandled");
+}
+
+#[tokio::test]
+async fn malware_plans_are_read_where_there_is_no_detector() {
+    let none = mock!(Client::list_detectors).then_output(|| ListDetectorsOutput::builder().build());
+    let plans = mock!(Client::list_malware_protection_plans).then_output(|| {
+        ListMalwareProtectionPlansOutput::builder()
+            .malware_protection_plans(
+                MalwareProtectionPlanSummary::builder()
+                    .malware_protection_plan_id("plan1")
+                    .build(),
+            )
+            .build()
+    });
+    let plan = mock!(Client::get_malware_protection_plan).then_output(|| {
+        GetMalwareProtectionPlanOutput::builder()
+            .status(MalwareProtectionPlanStatus::Error)
+            .build()
+    });
+    let gd = client(&[&none, &plans, &plan]);
+    let result = collect_region(&gd, region()).await;
+    assert_eq!(result.detectors, Some(vec![]));
+    assert_eq!(
+        result.objects.filters, None,
+        "no detector: nothing else to read"
+    );
+    assert_eq!(
+        result.objects.malware_protection_plans.as_ref().unwrap()[0].id,
+        "plan1"
+    );
+    let findings = check(None, &[result], &ObjectCheckOptions::default());
+    assert_eq!(
+        findings[0].check.as_str(),
+        "malware-protection-plan-unhealthy"
+    );
+}
