@@ -29,6 +29,10 @@ fuzz_target!(|data: &[u8]| {
     };
     for event in &read.events {
         assert!(event.is_guardduty());
-        let _ = (event.account(), event.user_identity.role_name(), event.user_identity.session_name());
+        let _ = (
+            event.account(),
+            event.user_identity.role_name(),
+            event.user_identity.session_name(),
+        );
     }
 });

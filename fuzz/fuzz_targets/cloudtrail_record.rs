@@ -11,7 +11,11 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(event) = Event::from_json_str_with_raw(text) {
         let _ = (event.is_change(), event.failed(), event.action());
-        let _ = (event.account(), event.user_identity.role_name(), event.user_identity.session_name());
+        let _ = (
+            event.account(),
+            event.user_identity.role_name(),
+            event.user_identity.session_name(),
+        );
         let _ = gdaudit::state::event_key(&event);
         // What is kept must survive the snapshot round trip.
         if let Ok(json) = serde_json::to_string(&event) {

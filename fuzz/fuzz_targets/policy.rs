@@ -20,7 +20,9 @@ fuzz_target!(|data: &[u8]| {
         }],
         "RoleDetailList": [], "GroupDetailList": [], "Policies": [],
     });
-    let Ok(bytes) = serde_json::to_vec(&export) else { return };
+    let Ok(bytes) = serde_json::to_vec(&export) else {
+        return;
+    };
     let read = read_export(&bytes);
     let evaluation = evaluate(&read.details, &EvalOptions::default());
     assert!(evaluation.principals.len() <= 1);

@@ -9,6 +9,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let _ = state.resume_from(DEFAULT_OVERLAP_MILLIS);
-    let next = State::advanced(Some(&state), state.high_water_mark, [], DEFAULT_OVERLAP_MILLIS);
+    let next = State::advanced(
+        Some(&state),
+        state.high_water_mark,
+        [],
+        DEFAULT_OVERLAP_MILLIS,
+    );
     assert!(next.emitted.len() <= state.emitted.len());
 });

@@ -79,8 +79,12 @@ impl Default for RetryPolicy {
     }
 }
 
-/// Spaces the attempts sent through it at least `interval` apart (CloudTrail LookupEvents:
-/// 2 per second per region). Clones share the schedule; [`Pacer::none`] never waits.
+/// Spaces the attempts made through it (CloudTrail LookupEvents: 2 per second per region).
+/// Each attempt starts at least `interval` after the previous one started and `interval`
+/// after it was answered: an attempt reaches AWS before it is answered and the next one is
+/// sent after, so two attempts never reach AWS closer than `interval`, however late the
+/// first one got there (connection set-up, a slow network). Clones share the schedule;
+/// [`Pacer::none`] never waits.
 #[derive(Debug, Clone, Default)]
 pub struct Pacer {
     schedule: Option<Arc<Schedule>>,
@@ -121,6 +125,16 @@ impl Pacer {
         };
         tokio::time::sleep_until(turn).await;
     }
+
+    /// Records that an attempt was answered (or failed) now: the next waits `interval`
+    /// from here too. [`call`] does this after every attempt.
+    pub fn answered(&self) {
+        if let Some(schedule) = &self.schedule {
+            let mut next = schedule.next.lock().unwrap_or_else(PoisonError::into_inner);
+            let after = Instant::now() + schedule.interval;
+            *next = Some(next.map_or(after, |n| n.max(after)));
+        }
+    }
 }
 
 /// What the retries of a run cost, for the report.
@@ -159,7 +173,8 @@ where
     }
 }
 
-/// Makes one request, retrying it as `policy` allows; every attempt waits for `pacer`.
+/// Makes one request, retrying it as `policy` allows; every attempt waits for `pacer`
+/// and tells it when it was answered.
 /// `attempt` must build and send the request with the SDK's retries off ([`no_sdk_retries`]).
 pub async fn call<T, E, F, Fut>(
     operation: &str,
@@ -177,7 +192,9 @@ where
     let started = Instant::now();
     loop {
         pacer.wait().await;
-        let err = match attempt().await {
+        let result = attempt().await;
+        pacer.answered();
+        let err = match result {
             Ok(output) => return Ok(output),
             Err(err) => err,
         };
@@ -267,5 +284,17 @@ mod tests {
             .collect();
         times.sort_unstable();
         assert_eq!(times, [0, 550, 1100, 1650]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_next_attempt_waits_an_interval_after_the_answer() {
+        let pacer = Pacer::every(Duration::from_millis(550));
+        let start = Instant::now();
+        pacer.wait().await;
+        // The request took 300 ms to reach AWS and be answered.
+        tokio::time::advance(Duration::from_millis(300)).await;
+        pacer.answered();
+        pacer.wait().await;
+        assert_eq!((Instant::now() - start).as_millis(), 850);
     }
 }

@@ -443,6 +443,17 @@ def install_lookup_events(pages: int, throttle: float, log_path) -> None:
     import time
 
     from moto.cloudtrail.responses import CloudTrailResponse
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    # Arrival is stamped where the WSGI server hands the request over, before moto's own
+    # routing and parsing, so that the server's processing time does not move it.
+    original = DomainDispatcherApplication.__call__
+
+    def stamped(self, environ, start_response):  # type: ignore[no-untyped-def]
+        environ["gdaudit.arrived"] = time.monotonic()
+        return original(self, environ, start_response)
+
+    DomainDispatcherApplication.__call__ = stamped  # type: ignore[method-assign]
 
     lock = threading.Lock()
     draws = {}  # region -> its own seeded sequence, so throttling does not depend on timing
@@ -465,7 +476,8 @@ def install_lookup_events(pages: int, throttle: float, log_path) -> None:
         })
 
     def lookup_events(self: CloudTrailResponse):  # type: ignore[no-untyped-def]
-        arrived = time.monotonic()
+        environ = getattr(getattr(self, "request", None), "environ", None) or {}
+        arrived = environ.get("gdaudit.arrived", time.monotonic())
         region = self.region
         with lock:
             rng = draws.setdefault(region, random.Random(f"lookup-{region}"))
