@@ -417,6 +417,66 @@ def use_access_key_accounts() -> None:
 
     moto.iam.models.DEFAULT_ACCOUNT_ID = os.environ.pop("MOTO_ACCOUNT_ID")  # type: ignore[attr-defined]
 
+    # moto finds a key's account by scanning every account's IAM backend on every request:
+    # with a thousand accounts that scan, not the request, is what a benchmark measures.
+    # A key never moves between accounts, so a key once found is remembered.
+    find = moto.iam.models.get_account_id_from
+    known: dict = {}
+
+    def get_account_id_from(access_key: str) -> str:
+        account = known.get(access_key)
+        if account is None:
+            account = find(access_key)
+            if account != moto.iam.models.DEFAULT_ACCOUNT_ID:
+                known[access_key] = account
+        return account
+
+    moto.iam.models.get_account_id_from = get_account_id_from
+
+
+def send_without_delay() -> None:
+    """Answer without Nagle's delay, as AWS's endpoints do.
+
+    werkzeug writes a response's headers and its body in separate sends; with Nagle's
+    algorithm on, the body waits for the client to acknowledge the headers, and clients
+    delay that acknowledgement (up to 40 ms on Linux). Every request would then take about
+    40 ms however fast moto is, and benchmarks would measure that instead of the client.
+    """
+    import socket
+
+    from werkzeug.serving import WSGIRequestHandler
+
+    original = WSGIRequestHandler.setup
+
+    def setup(self):  # type: ignore[no-untyped-def]
+        original(self)
+        try:
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+
+    WSGIRequestHandler.setup = setup  # type: ignore[method-assign]
+
+
+def remember_backends() -> None:
+    """Resolve each host to its moto backend once.
+
+    moto lists its own package folder on disk (os.listdir and an isdir per service) to
+    route every request, under a lock all request threads share; remembering the answer
+    per host takes that out of every request. The mapping never changes while serving.
+    """
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    original = DomainDispatcherApplication.get_backend_for_host
+    known: dict = {}
+
+    def get_backend_for_host(self, host):  # type: ignore[no-untyped-def]
+        if host not in known:
+            known[host] = original(self, host)
+        return known[host]
+
+    DomainDispatcherApplication.get_backend_for_host = get_backend_for_host  # type: ignore[method-assign]
+
 
 def latency_from_args(args: list) -> float:
     """`--latency-ms N`: seconds of delay before each request (benchmarks only)."""
@@ -458,6 +518,8 @@ def main() -> int:
 
     from moto.server import ThreadedMotoServer
 
+    send_without_delay()
+    remember_backends()
     if "--multi-account" in sys.argv[1:]:
         require_existing_roles()
         use_access_key_accounts()
