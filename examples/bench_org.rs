@@ -401,7 +401,7 @@ fn main() {
     for run in 1..=runs {
         let org = run_child("org", &endpoint, concurrency, &ids[0]);
         println!(
-            "run {run} delegated admin, {} accounts x 17 regions: {org}",
+            "run {run} delegated admin, {} accounts x 17 regions, concurrency {concurrency}: {org}",
             ids.len()
         );
         let sweep = run_child("sweep", &endpoint, sweep_concurrency, &swept);
