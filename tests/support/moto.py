@@ -434,30 +434,6 @@ def use_access_key_accounts() -> None:
     moto.iam.models.get_account_id_from = get_account_id_from
 
 
-def send_without_delay() -> None:
-    """Answer without Nagle's delay, as AWS's endpoints do.
-
-    werkzeug writes a response's headers and its body in separate sends; with Nagle's
-    algorithm on, the body waits for the client to acknowledge the headers, and clients
-    delay that acknowledgement (up to 40 ms on Linux). Every request would then take about
-    40 ms however fast moto is, and benchmarks would measure that instead of the client.
-    """
-    import socket
-
-    from werkzeug.serving import WSGIRequestHandler
-
-    original = WSGIRequestHandler.setup
-
-    def setup(self):  # type: ignore[no-untyped-def]
-        original(self)
-        try:
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        except OSError:
-            pass
-
-    WSGIRequestHandler.setup = setup  # type: ignore[method-assign]
-
-
 def remember_backends() -> None:
     """Resolve each host to its moto backend once.
 
@@ -518,7 +494,6 @@ def main() -> int:
 
     from moto.server import ThreadedMotoServer
 
-    send_without_delay()
     remember_backends()
     if "--multi-account" in sys.argv[1:]:
         require_existing_roles()
