@@ -66,8 +66,10 @@ pub async fn collect_org(
     options: OrgOptions,
     progress: &Tick,
 ) -> OrgData {
+    // `progress` counts regions; Organizations requests are not regions.
+    let no_progress = Tick::default();
     let (mut data, regions) = tokio::join!(
-        collect_organization(config, options, progress),
+        collect_organization(config, options, &no_progress),
         super::guardduty_org::collect_regions(config, regions, concurrency, progress),
     );
     data.regions = regions;
@@ -87,7 +89,8 @@ pub fn client(config: &SdkConfig) -> Client {
     Client::from_conf(conf)
 }
 
-/// Reads the organization, its accounts and its OU tree (and SCPs when asked).
+/// Reads the organization, its accounts and its OU tree (and SCPs when asked). `progress`
+/// counts Organizations requests.
 pub async fn collect_organization(
     config: &SdkConfig,
     options: OrgOptions,
@@ -185,6 +188,7 @@ async fn describe_organization(
     progress: &Tick,
 ) -> Result<Organization, crate::model::CollectError> {
     let _slot = pacer.slot().await;
+    progress.add_total(1);
     let result = client.describe_organization().send().await;
     progress.inc();
     let out = result.map_err(|e| classify("organizations:DescribeOrganization", &e))?;
@@ -232,6 +236,7 @@ async fn list_accounts(
     let mut token: Option<String> = None;
     loop {
         let _slot = pacer.slot().await;
+        progress.add_total(1);
         let result = client
             .list_accounts()
             .set_next_token(token.take())
@@ -344,6 +349,7 @@ async fn list_roots(
     let mut token: Option<String> = None;
     loop {
         let _slot = pacer.slot().await;
+        progress.add_total(1);
         let result = client
             .list_roots()
             .set_next_token(token.take())
@@ -389,6 +395,7 @@ async fn list_units(
     let mut token: Option<String> = None;
     loop {
         let _slot = pacer.slot().await;
+        progress.add_total(1);
         let result = client
             .list_organizational_units_for_parent()
             .parent_id(parent)
@@ -426,6 +433,7 @@ async fn list_accounts_for_parent(
     let mut token: Option<String> = None;
     loop {
         let _slot = pacer.slot().await;
+        progress.add_total(1);
         let result = client
             .list_accounts_for_parent()
             .parent_id(parent)
@@ -504,6 +512,7 @@ async fn collect_scps(client: &Client, pacer: &Pacer, data: &OrgData, progress: 
         let progress = progress.clone();
         tasks.spawn(async move {
             let _slot = pacer.slot().await;
+            progress.add_total(1);
             let result = client.describe_policy().policy_id(&id).send().await;
             progress.inc();
             match result {
@@ -545,6 +554,7 @@ async fn policies_for_target(
     let mut token: Option<String> = None;
     loop {
         let _slot = pacer.slot().await;
+        progress.add_total(1);
         let result = client
             .list_policies_for_target()
             .target_id(target)

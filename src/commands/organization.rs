@@ -23,7 +23,10 @@ pub fn needs(args: &OrgArgs, iam: bool, concurrency: u16) -> Option<OrgNeeds> {
             let mut options = SweepOptions::new(RoleSpec::parse(role));
             options.external_id = args.external_id.clone();
             options.iam = iam;
-            options.concurrency = usize::from(concurrency);
+            // Accounts × regions are many more than one account's regions: at least the
+            // sweep's own default in flight (the requests are spread over accounts).
+            options.concurrency =
+                usize::from(concurrency).max(crate::aws::assume::SWEEP_CONCURRENCY);
             options
         }),
     })

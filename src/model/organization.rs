@@ -21,7 +21,8 @@ pub struct OrgData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<Organization>,
     /// `organizations:ListAccounts`, every page, with each account's place in the OU tree
-    /// filled in from the tree walk. `None` when ListAccounts failed (see `errors`).
+    /// filled in from the tree walk. When ListAccounts failed (its error is in `errors`):
+    /// the accounts the tree walk listed, or `None` when it listed none either.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<Vec<OrgAccount>>,
     /// `organizations:ListRoots` (one root in practice).

@@ -427,6 +427,42 @@ def use_access_key_accounts() -> None:
 
     moto.iam.models.DEFAULT_ACCOUNT_ID = os.environ.pop("MOTO_ACCOUNT_ID")  # type: ignore[attr-defined]
 
+    # moto finds a key's account by scanning every account's IAM backend on every request:
+    # with a thousand accounts that scan, not the request, is what a benchmark measures.
+    # A key never moves between accounts, so a key once found is remembered.
+    find = moto.iam.models.get_account_id_from
+    known: dict = {}
+
+    def get_account_id_from(access_key: str) -> str:
+        account = known.get(access_key)
+        if account is None:
+            account = find(access_key)
+            if account != moto.iam.models.DEFAULT_ACCOUNT_ID:
+                known[access_key] = account
+        return account
+
+    moto.iam.models.get_account_id_from = get_account_id_from
+
+
+def remember_backends() -> None:
+    """Resolve each host to its moto backend once.
+
+    moto lists its own package folder on disk (os.listdir and an isdir per service) to
+    route every request, under a lock all request threads share; remembering the answer
+    per host takes that out of every request. The mapping never changes while serving.
+    """
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    original = DomainDispatcherApplication.get_backend_for_host
+    known: dict = {}
+
+    def get_backend_for_host(self, host):  # type: ignore[no-untyped-def]
+        if host not in known:
+            known[host] = original(self, host)
+        return known[host]
+
+    DomainDispatcherApplication.get_backend_for_host = get_backend_for_host  # type: ignore[method-assign]
+
 
 def arg_value(args: list, name: str):
     """The value after `name` in `args`, or None."""
@@ -793,6 +829,7 @@ def main() -> int:
 
     from moto.server import ThreadedMotoServer
 
+    remember_backends()
     if "--multi-account" in sys.argv[1:]:
         require_existing_roles()
         use_access_key_accounts()
