@@ -1,16 +1,20 @@
 //! Collection from AWS: the only code that talks to AWS. Every call here is a read
-//! (List/Get/Describe/Lookup); `tests/read_only.rs` keeps it that way.
+//! (List/Get/Describe/Lookup, and Athena's StartQueryExecution of a SELECT);
+//! `tests/read_only.rs` keeps it that way.
 
+pub mod athena;
 pub mod cloudtrail;
 pub mod errors;
 pub mod guardduty;
 pub mod iam;
 pub mod regions;
+pub mod s3;
 pub mod sts;
 
 use std::time::Duration;
 
-use aws_config::{BehaviorVersion, Region, SdkConfig, timeout::TimeoutConfig};
+pub use aws_config::SdkConfig;
+use aws_config::{BehaviorVersion, Region, timeout::TimeoutConfig};
 use aws_credential_types::provider::ProvideCredentials;
 use thiserror::Error;
 

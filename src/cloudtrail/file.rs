@@ -49,13 +49,7 @@ pub(crate) fn read_file(
     buffer.clear();
     let load_problem = load(path, buffer).err();
     if buffer.len() as u64 > MAX_DECOMPRESSED_BYTES {
-        return FileContents {
-            problem: Some(format!(
-                "larger than {} MiB once decompressed: not read",
-                MAX_DECOMPRESSED_BYTES >> 20
-            )),
-            ..FileContents::default()
-        };
+        return too_large();
     }
     read_bytes(buffer, load_problem, options)
 }
@@ -110,14 +104,50 @@ pub(crate) fn read_bytes(
 /// Reads the file, decompressing gzip (recognised by its magic bytes), into `buffer`.
 fn load(path: &Path, buffer: &mut Vec<u8>) -> Result<(), String> {
     let file = File::open(path).map_err(|error| format!("cannot open: {error}"))?;
-    let mut reader = BufReader::with_capacity(256 * 1024, file);
+    let named_gz = path
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("gz"));
+    decompress(BufReader::with_capacity(256 * 1024, file), named_gz, buffer)
+}
+
+/// Reads one object's bytes as fetched (from S3): decompressed like a file, then read by
+/// the same code. `name` is the object's key, whose `.gz` ending means it must be gzip.
+pub(crate) fn read_object(
+    name: &str,
+    raw: &[u8],
+    buffer: &mut Vec<u8>,
+    options: &LogReadOptions,
+) -> FileContents {
+    buffer.clear();
+    let named_gz = name.to_ascii_lowercase().ends_with(".gz");
+    let load_problem = decompress(raw, named_gz, buffer).err();
+    if buffer.len() as u64 > MAX_DECOMPRESSED_BYTES {
+        return too_large();
+    }
+    read_bytes(buffer, load_problem, options)
+}
+
+fn too_large() -> FileContents {
+    FileContents {
+        problem: Some(format!(
+            "larger than {} MiB once decompressed: not read",
+            MAX_DECOMPRESSED_BYTES >> 20
+        )),
+        ..FileContents::default()
+    }
+}
+
+/// Copies `reader` into `buffer`, decompressing gzip (recognised by its magic bytes), up to
+/// one byte past [`MAX_DECOMPRESSED_BYTES`] so that the caller can tell it was too large.
+fn decompress<R: BufRead>(
+    mut reader: R,
+    named_gz: bool,
+    buffer: &mut Vec<u8>,
+) -> Result<(), String> {
     let head = reader
         .fill_buf()
         .map_err(|error| format!("cannot read: {error}"))?;
     let gzip = head.starts_with(&[0x1f, 0x8b]);
-    let named_gz = path
-        .extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("gz"));
     if named_gz && !gzip {
         return Err(if head.is_empty() {
             "empty file: no gzip data".to_owned()
