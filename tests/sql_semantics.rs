@@ -273,6 +273,7 @@ fn accounts_regions_and_a_window_inside_seconds() {
         until: Timestamp::parse("2026-11-11T12:00:00.000Z"),
         accounts: vec!["222222222222".into()],
         regions: vec!["eu-west-1".into()],
+        exclude_regions: Vec::new(),
     };
     // 10th: late; 11th: denied, new, noon (at until exactly). 10th's noon is 0.5 s early.
     check(spec, false, 4);
@@ -289,4 +290,30 @@ fn reads_included_without_a_start() {
     };
     // The 9th: noon, read, denied, new, late, per account and region.
     check(spec, true, 5 * 4);
+}
+
+#[test]
+fn excluded_regions_are_left_out() {
+    let spec = QuerySpec {
+        table: "cloudtrail.org_trail".into(),
+        change_events: changes(),
+        since: Timestamp::parse("2026-11-10T00:00:00Z"),
+        until: Timestamp::parse("2026-11-10T23:58:00Z"),
+        exclude_regions: vec!["us-east-1".into()],
+        ..QuerySpec::default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let options = LogReadOptions {
+        since: spec.since,
+        until: spec.until,
+        threads: 1,
+        ..LogReadOptions::default()
+    };
+    let from_sql = through_duckdb(dir.path(), &changes_query(&spec), &options);
+    assert_eq!(from_sql.len(), 2 * 4);
+    assert!(
+        from_sql
+            .iter()
+            .all(|e| e.region.as_deref() == Some("eu-west-1"))
+    );
 }

@@ -55,6 +55,8 @@ pub struct QuerySpec {
     /// `accountid` partition column.
     pub regions: Vec<String>,
     pub accounts: Vec<String>,
+    /// Never these regions.
+    pub exclude_regions: Vec<String>,
 }
 
 /// A SQL string literal.
@@ -131,6 +133,9 @@ pub fn changes_query(spec: &QuerySpec) -> String {
     }
     if !spec.regions.is_empty() {
         conditions.push(format!("region IN ({})", list(&spec.regions)));
+    }
+    if !spec.exclude_regions.is_empty() {
+        conditions.push(format!("region NOT IN ({})", list(&spec.exclude_regions)));
     }
     if !spec.accounts.is_empty() {
         conditions.push(format!("accountid IN ({})", list(&spec.accounts)));
@@ -382,6 +387,7 @@ mod tests {
             until: Timestamp::parse("2026-11-10T23:59:59.500Z"),
             regions: vec!["eu-west-1".into()],
             accounts: vec!["111122223333".into()],
+            exclude_regions: vec!["me-south-1".into()],
         };
         let sql = changes_query(&spec);
         assert!(sql.contains("\"timestamp\" >= '2026/11/10'"), "{sql}");
@@ -391,6 +397,7 @@ mod tests {
         assert!(sql.contains("'It''s'"), "{sql}");
         assert!(sql.contains("region IN ('eu-west-1')"), "{sql}");
         assert!(sql.contains("accountid IN ('111122223333')"), "{sql}");
+        assert!(sql.contains("region NOT IN ('me-south-1')"), "{sql}");
     }
 
     #[test]

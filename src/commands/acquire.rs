@@ -393,6 +393,7 @@ pub fn from_athena(
             .filter(|r| !global.exclude_regions.contains(r))
             .collect(),
         accounts: trail.accounts.to_vec(),
+        exclude_regions: global.exclude_regions.clone(),
     };
     let sql = aws::athena::changes_query(&spec);
     let opts = QueryOptions {

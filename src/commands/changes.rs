@@ -136,6 +136,15 @@ enum Trail<'a> {
 
 impl LogSource<'_> {
     fn of(args: &ChangesArgs) -> Result<LogSource<'_>, RunError> {
+        if let Some(bad) = args
+            .accounts
+            .iter()
+            .find(|a| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(RunError::Usage(format!(
+                "--accounts: {bad:?} is not a 12-digit AWS account id"
+            )));
+        }
         if let Some(table) = &args.athena_table {
             return Ok(LogSource::Trail(Trail::Athena(AthenaTarget {
                 table,
