@@ -414,25 +414,49 @@ where
     F: Fn(&str, &[u8]) -> R + Send + Sync + 'static,
 {
     let read = Arc::new(read);
-    let results = super::fan_out(keys, concurrency, |key| {
-        let client = Client::clone(client);
-        let bucket = bucket.to_owned();
-        let read = Arc::clone(&read);
-        async move {
-            let bytes = get_object(&client, &bucket, &key).await?;
-            tokio::task::spawn_blocking(move || read(&key, &bytes))
-                .await
-                .map_err(|_| super::internal_error("s3:GetObject"))
+    let count = keys.len();
+    let mut results: Vec<Option<Result<R, CollectError>>> = (0..count).map(|_| None).collect();
+    let mut keys = keys.into_iter().enumerate();
+    let mut tasks = tokio::task::JoinSet::new();
+    // Only `concurrency` requests exist at a time (not one future per key, spawned up
+    // front): an SDK request future is tens of KB, and a year of a trail is millions of keys.
+    loop {
+        while tasks.len() < concurrency.max(1) {
+            let Some((index, key)) = keys.next() else {
+                break;
+            };
+            let client = Client::clone(client);
+            let bucket = bucket.to_owned();
+            let read = Arc::clone(&read);
+            tasks.spawn(async move {
+                let result = match get_object(&client, &bucket, &key).await {
+                    Ok(bytes) => tokio::task::spawn_blocking(move || read(&key, bytes.as_ref()))
+                        .await
+                        .map_err(|_| super::internal_error("s3:GetObject")),
+                    Err(error) => Err(error),
+                };
+                (index, result)
+            });
         }
-    })
-    .await;
+        let Some(joined) = tasks.join_next().await else {
+            break;
+        };
+        // A task that panicked leaves its slot `None`: reported below as an internal error.
+        if let Ok((index, result)) = joined {
+            results[index] = Some(result);
+        }
+    }
     results
         .into_iter()
         .map(|r| r.unwrap_or_else(|| Err(super::internal_error("s3:GetObject"))))
         .collect()
 }
 
-async fn get_object(client: &Client, bucket: &str, key: &str) -> Result<Vec<u8>, CollectError> {
+async fn get_object(
+    client: &Client,
+    bucket: &str,
+    key: &str,
+) -> Result<impl AsRef<[u8]> + Send + 'static, CollectError> {
     let out = client
         .get_object()
         .bucket(bucket)
@@ -446,7 +470,8 @@ async fn get_object(client: &Client, bucket: &str, key: &str) -> Result<Vec<u8>,
         code: None,
         message: format!("the object's body could not be read to its end: {err}"),
     })?;
-    Ok(body.to_vec())
+    // The body's bytes as received (no copy when they arrived in one piece).
+    Ok(body.into_bytes())
 }
 
 #[cfg(test)]

@@ -228,8 +228,19 @@ pub struct ObjectRead {
 /// keeping the GuardDuty events `options` asks for. `name` (e.g. `s3://bucket/key`) names the
 /// object in problems; a key ending `.gz` must hold gzip data.
 pub fn read_log_object(name: &str, raw: &[u8], options: &LogReadOptions) -> ObjectRead {
-    let mut buffer = Vec::new();
-    let contents = read_object(name, raw, &mut buffer, options);
+    thread_local! {
+        // One decompression buffer per reader thread, reused as the file reader's is, so
+        // that memory stays flat however many objects a thread reads.
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let contents = BUFFER.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        let contents = read_object(name, raw, &mut buffer, options);
+        if buffer.capacity() > KEEP_BUFFER_BYTES {
+            *buffer = Vec::new();
+        }
+        contents
+    });
     options.progress.inc();
     ObjectRead {
         name: PathBuf::from(name),
