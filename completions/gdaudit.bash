@@ -224,7 +224,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__changes)
-            opts="-o -q -v -h -V --output --since --until --include-read-only --raw --logs --event --actor --state --state-overlap --max-log-size --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version"
+            opts="-o -q -v -h -V --output --since --until --include-read-only --raw --logs --athena-table --athena-workgroup --athena-output --accounts --event --actor --state --state-overlap --max-log-size --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -247,6 +247,22 @@ _gdaudit() {
                     return 0
                     ;;
                 --logs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --athena-table)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --athena-workgroup)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --athena-output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accounts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

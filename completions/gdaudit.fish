@@ -136,7 +136,11 @@ markdown\t'A GitHub-flavoured Markdown summary (CI job summaries, pull-request c
 html\t'One self-contained HTML page to open or share'"
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l since -d 'Start of the window: a duration back from now (`30m`, `24h`, `7d`, `2w`) or an RFC 3339 time. Default: 7 days for the CloudTrail API; every record for --logs' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l until -d 'End of the window (same forms as --since). Default: now' -r
-complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l logs -d 'Read CloudTrail log files (.json, .json.gz, or directory trees as delivered to S3) instead of calling the CloudTrail API' -r -F
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l logs -d 'Read CloudTrail log files (.json, .json.gz, or directory trees as delivered to S3) instead of calling the CloudTrail API; or a trail\'s bucket, `s3://BUCKET/PREFIX/`, reading only the accounts, regions and days asked for' -r -F
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l athena-table -d 'Query this Athena table over the trail\'s logs (`DATABASE.TABLE`, partitioned as in docs/changes.md) instead of calling the CloudTrail API' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l athena-workgroup -d 'The Athena workgroup to run the query in (default: the account\'s `primary`)' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l athena-output -d 'Where Athena writes the query\'s result file, when the workgroup does not say' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l accounts -d 'With an organization trail in S3 or Athena: only these accounts (comma-separated)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l event -d 'Only these events (comma-separated or repeated), e.g. `DeleteDetector,UpdateDetector`' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l actor -d 'Only changes whose actor (ARN, role, session or user name) matches this glob (`*`, `?`)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand changes" -l state -d 'Emit only changes not emitted by an earlier run with the same file (for cron jobs). The file is replaced only after the output was written' -r -F

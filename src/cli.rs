@@ -231,9 +231,27 @@ pub struct ChangesArgs {
     pub window: WindowArgs,
 
     /// Read CloudTrail log files (.json, .json.gz, or directory trees as delivered to S3)
-    /// instead of calling the CloudTrail API.
-    #[arg(long, value_name = "PATH", num_args = 1.., conflicts_with = "snapshot")]
+    /// instead of calling the CloudTrail API; or a trail's bucket, `s3://BUCKET/PREFIX/`,
+    /// reading only the accounts, regions and days asked for.
+    #[arg(long, value_name = "PATH|s3://…", num_args = 1.., conflicts_with = "snapshot")]
     pub logs: Vec<PathBuf>,
+
+    /// Query this Athena table over the trail's logs (`DATABASE.TABLE`, partitioned as in
+    /// docs/changes.md) instead of calling the CloudTrail API.
+    #[arg(long, value_name = "DB.TABLE", conflicts_with_all = ["snapshot", "logs"])]
+    pub athena_table: Option<String>,
+
+    /// The Athena workgroup to run the query in (default: the account's `primary`).
+    #[arg(long, value_name = "WORKGROUP", requires = "athena_table")]
+    pub athena_workgroup: Option<String>,
+
+    /// Where Athena writes the query's result file, when the workgroup does not say.
+    #[arg(long, value_name = "s3://…", requires = "athena_table")]
+    pub athena_output: Option<String>,
+
+    /// With an organization trail in S3 or Athena: only these accounts (comma-separated).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub accounts: Vec<String>,
 
     /// Only these events (comma-separated or repeated), e.g. `DeleteDetector,UpdateDetector`.
     #[arg(long = "event", value_name = "NAME", value_delimiter = ',')]

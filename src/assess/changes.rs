@@ -111,6 +111,7 @@ pub fn gather(
             already_emitted: 0,
             files_read: None,
             records_seen: None,
+            bytes_scanned: None,
         },
         events,
     }

@@ -1,7 +1,9 @@
 //! Collection from AWS: the only code that talks to AWS. Every call here is a read
-//! (List/Get/Describe/Lookup); `tests/read_only.rs` keeps it that way.
+//! (List/Get/Describe/Lookup, and Athena's StartQueryExecution of a SELECT);
+//! `tests/read_only.rs` keeps it that way.
 
 pub mod assume;
+pub mod athena;
 pub mod cloudtrail;
 pub mod errors;
 pub mod guardduty;
@@ -11,11 +13,13 @@ pub mod iam;
 pub mod organizations;
 pub mod regions;
 pub mod retry;
+pub mod s3;
 pub mod sts;
 
 use std::time::Duration;
 
-use aws_config::{BehaviorVersion, Region, SdkConfig, timeout::TimeoutConfig};
+pub use aws_config::SdkConfig;
+use aws_config::{BehaviorVersion, Region, timeout::TimeoutConfig};
 use aws_credential_types::provider::ProvideCredentials;
 use thiserror::Error;
 

@@ -79,6 +79,22 @@ pub fn read_log_data(data: &[u8], named_gz: bool, options: &LogReadOptions) -> L
     }
 }
 
+/// Reads one object's bytes as fetched (from S3): decompressed like a file (within the same
+/// size limit), then read by the same code. `name` is the object's key, whose `.gz` ending
+/// means it must be gzip.
+pub(crate) fn read_object(
+    name: &str,
+    raw: &[u8],
+    buffer: &mut Vec<u8>,
+    options: &LogReadOptions,
+) -> FileContents {
+    buffer.clear();
+    let named_gz = name.to_ascii_lowercase().ends_with(".gz");
+    let limit = options.max_file_bytes();
+    let load_problem = load(raw, named_gz, limit, buffer).err();
+    checked_read(buffer, load_problem, limit, options)
+}
+
 /// What [`read_log_data`] found in one file.
 #[derive(Debug, Default)]
 pub struct LogFileRead {

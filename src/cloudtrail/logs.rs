@@ -11,7 +11,7 @@ use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::file::{DEFAULT_MAX_FILE_BYTES, read_file};
+use super::file::{DEFAULT_MAX_FILE_BYTES, FileContents, read_file, read_object};
 use super::walk::{Found, Walk};
 use crate::model::cloudtrail::{Event, Timestamp};
 
@@ -117,6 +117,36 @@ struct WorkerOutput {
 }
 
 impl WorkerOutput {
+    /// Counts a file that was read (`named`: the user gave its path) and keeps its events.
+    fn add(&mut self, path: PathBuf, named: bool, contents: FileContents) {
+        if contents.is_not_cloudtrail() {
+            if named {
+                self.problems.push(LogProblem {
+                    path,
+                    message: "no CloudTrail records in this file".to_owned(),
+                });
+            } else {
+                self.files_skipped += 1;
+            }
+            return;
+        }
+        self.files_read += 1;
+        self.records_seen += contents.records;
+        let path: Arc<Path> = Arc::from(path);
+        if let Some(message) = contents.problem {
+            self.problems.push(LogProblem {
+                path: path.to_path_buf(),
+                message,
+            });
+        }
+        self.events
+            .extend(contents.events.into_iter().map(|(event, index)| Located {
+                event,
+                path: Arc::clone(&path),
+                index,
+            }));
+    }
+
     /// A worker that panicked: its files' results are lost, and the run says so.
     fn crashed() -> WorkerOutput {
         WorkerOutput {
@@ -160,33 +190,7 @@ fn work(walk: &Mutex<Walk>, options: &LogReadOptions) -> WorkerOutput {
         if buffer.capacity() > KEEP_BUFFER_BYTES {
             buffer = Vec::new();
         }
-        if contents.is_not_cloudtrail() {
-            if named {
-                output.problems.push(LogProblem {
-                    path,
-                    message: "no CloudTrail records in this file".to_owned(),
-                });
-            } else {
-                output.files_skipped += 1;
-            }
-            continue;
-        }
-        output.files_read += 1;
-        output.records_seen += contents.records;
-        let path: Arc<Path> = Arc::from(path);
-        if let Some(message) = contents.problem {
-            output.problems.push(LogProblem {
-                path: path.to_path_buf(),
-                message,
-            });
-        }
-        output
-            .events
-            .extend(contents.events.into_iter().map(|(event, index)| Located {
-                event,
-                path: Arc::clone(&path),
-                index,
-            }));
+        output.add(path, named, contents);
     }
     output
 }
@@ -221,4 +225,54 @@ fn merge(outputs: Vec<WorkerOutput>) -> LogRead {
     read.problems
         .sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.message.cmp(&b.message)));
     read
+}
+
+/// One log object fetched from elsewhere (an S3 object), read by the same code as a file.
+#[derive(Debug)]
+pub struct ObjectRead {
+    name: PathBuf,
+    contents: FileContents,
+}
+
+/// Reads one object's bytes as fetched (gzip or not, `{"Records":[...]}`, arrays, NDJSON),
+/// keeping the GuardDuty events `options` asks for. `name` (e.g. `s3://bucket/key`) names the
+/// object in problems; a key ending `.gz` must hold gzip data.
+pub fn read_log_object(name: &str, raw: &[u8], options: &LogReadOptions) -> ObjectRead {
+    thread_local! {
+        // One decompression buffer per reader thread, reused as the file reader's is, so
+        // that memory stays flat however many objects a thread reads.
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let contents = BUFFER.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        let contents = read_object(name, raw, &mut buffer, options);
+        if buffer.capacity() > KEEP_BUFFER_BYTES {
+            *buffer = Vec::new();
+        }
+        contents
+    });
+    options.progress.inc();
+    ObjectRead {
+        name: PathBuf::from(name),
+        contents,
+    }
+}
+
+/// Merges objects read with [`read_log_object`] exactly as [`read_logs`] merges files: sorted,
+/// one event per event id. `problems` are objects or listings that could not be read at all;
+/// `skipped` counts objects not read as logs (digests).
+pub fn merge_objects(
+    objects: Vec<ObjectRead>,
+    problems: Vec<LogProblem>,
+    skipped: usize,
+) -> LogRead {
+    let mut output = WorkerOutput {
+        problems,
+        files_skipped: skipped,
+        ..WorkerOutput::default()
+    };
+    for object in objects {
+        output.add(object.name, false, object.contents);
+    }
+    merge(vec![output])
 }

@@ -134,6 +134,14 @@ fn is_digest(name: &OsStr) -> bool {
     name.to_string_lossy().contains(DIGEST_MARKER)
 }
 
+/// A key or file name the walk would read: a log file's ending, and not a digest.
+pub fn is_log_key(name: &str) -> bool {
+    !name.contains(DIGEST_MARKER) && {
+        let name = name.to_ascii_lowercase();
+        LOG_SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
+    }
+}
+
 fn is_log_name(name: &OsStr) -> bool {
     let name = name.to_string_lossy().to_ascii_lowercase();
     LOG_SUFFIXES.iter().any(|suffix| name.ends_with(suffix))

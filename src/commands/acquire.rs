@@ -8,9 +8,13 @@ use std::time::Duration;
 use super::{Io, RunError};
 use crate::assess::changes::Gathered;
 use crate::assess::permissions::Input;
+use crate::aws::athena::{QueryOptions, QuerySpec};
+use crate::aws::s3::{S3Url, TrailScope};
 use crate::aws::{self, ConnectOptions};
 use crate::cli::GlobalArgs;
-use crate::cloudtrail::{LogReadOptions, read_logs};
+use crate::cloudtrail::{
+    LogProblem, LogRead, LogReadOptions, is_log_key, merge_objects, read_log_object, read_logs,
+};
 use crate::iam;
 use crate::model::time::Timestamp;
 use crate::model::{RegionList, RegionSource, Snapshot};
@@ -290,34 +294,225 @@ pub fn from_logs(
         max_file_bytes,
     };
     let read = read_logs(paths, &options);
+    let named: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    gathered_from(read, "logs", since, until.unwrap_or(now), &named.join(", "))
+}
+
+/// The events of a read of logs (files, S3 objects or query rows), with what could not be
+/// read as the reasons the run is incomplete.
+fn gathered_from(
+    read: LogRead,
+    source: &'static str,
+    since: Option<Timestamp>,
+    until: Timestamp,
+    looked_in: &str,
+) -> Gathered {
     let account = read
         .events
         .iter()
         .find_map(|e| e.account().map(str::to_owned));
     let mut incomplete: Vec<String> = read.problems.iter().map(ToString::to_string).collect();
     // Nothing to read is not "no changes": a wrong path or an empty sync must not pass a gate.
-    if read.files_read == 0 {
-        let named: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        incomplete.push(format!(
-            "no CloudTrail log file found in {}",
-            named.join(", ")
-        ));
+    if read.files_read == 0 && source != "athena" {
+        incomplete.push(format!("no CloudTrail log file found in {looked_in}"));
     }
     Gathered {
         account,
         regions: Vec::new(),
         incomplete,
         summary: ChangesSummary {
-            source: "logs",
+            source,
             since,
-            until: until.unwrap_or(now),
+            until,
             events_read: read.events.len(),
             already_emitted: 0,
-            files_read: Some(read.files_read),
+            files_read: (source != "athena").then_some(read.files_read),
             records_seen: Some(read.records_seen),
+            bytes_scanned: None,
         },
         events: read.events,
     }
+}
+
+/// Where an organization's trail is read from, and which part of it.
+pub struct TrailSource<'a> {
+    pub since: Timestamp,
+    pub until: Timestamp,
+    pub accounts: &'a [String],
+    pub settings: &'a crate::assess::changes::Settings,
+    pub progress: crate::progress::Tick,
+    /// The decompression bound of one object (`--max-log-size`).
+    pub max_file_bytes: Option<u64>,
+}
+
+impl TrailSource<'_> {
+    fn log_options(&self) -> LogReadOptions {
+        LogReadOptions {
+            include_read_only: self.settings.include_read_only,
+            since: Some(self.since),
+            until: Some(self.until),
+            threads: 1,
+            keep_raw: self.settings.raw,
+            progress: self.progress.clone(),
+            max_file_bytes: self.max_file_bytes,
+        }
+    }
+
+    /// `--regions` as a list to prune by (empty: every region), and `--exclude-regions`.
+    fn regions(global: &GlobalArgs) -> Vec<String> {
+        if global.regions.iter().any(|r| r == "all") {
+            Vec::new()
+        } else {
+            global.regions.clone()
+        }
+    }
+}
+
+async fn connect(global: &GlobalArgs) -> Result<aws::SdkConfig, RunError> {
+    let opts = ConnectOptions {
+        profile: global.profile.clone(),
+        home_region: global.region.clone(),
+        timeout: Duration::from_secs(global.timeout),
+    };
+    aws::connect(&opts)
+        .await
+        .map_err(|e| RunError::Setup(e.to_string()))
+}
+
+/// The GuardDuty events of trails in S3 (`--logs s3://…`): only the accounts, regions and
+/// days asked for are listed, and each object is read as a log file is.
+pub fn from_s3(
+    global: &GlobalArgs,
+    urls: &[S3Url],
+    trail: &TrailSource<'_>,
+) -> Result<Gathered, RunError> {
+    let rt = runtime()?;
+    let read = rt.block_on(async {
+        let config = connect(global).await?;
+        let client = aws::s3::client(&config, None);
+        let scope = TrailScope {
+            since: Some(trail.since),
+            until: Some(trail.until),
+            now: Some(trail.until),
+            accounts: trail.accounts.to_vec(),
+            regions: TrailSource::regions(global),
+            exclude_regions: global.exclude_regions.clone(),
+        };
+        // GETs are small and many: more at once than regions.
+        let concurrency = usize::from(global.concurrency).max(16);
+        let (mut objects, mut problems, mut skipped) = (Vec::new(), Vec::new(), 0);
+        for url in urls {
+            let listing = aws::s3::list_trail(&client, url, &scope, concurrency).await;
+            for (prefix, error) in listing.errors {
+                problems.push(LogProblem {
+                    path: PathBuf::from(prefix),
+                    message: format!("could not check: {error}"),
+                });
+            }
+            let (keys, others): (Vec<String>, Vec<String>) =
+                listing.keys.into_iter().partition(|k| is_log_key(k));
+            skipped += others.len();
+            let (reader_url, options) = (url.clone(), trail.log_options());
+            let results = aws::s3::read_objects(
+                &client,
+                &url.bucket,
+                keys.clone(),
+                concurrency,
+                move |key, bytes| read_log_object(&reader_url.name(key), bytes, &options),
+            )
+            .await;
+            for (key, result) in keys.iter().zip(results) {
+                match result {
+                    Ok(object) => objects.push(object),
+                    Err(error) => problems.push(LogProblem {
+                        path: PathBuf::from(url.name(key)),
+                        message: error.to_string(),
+                    }),
+                }
+            }
+        }
+        Ok::<_, RunError>(merge_objects(objects, problems, skipped))
+    })?;
+    let named: Vec<String> = urls.iter().map(|u| u.name(&u.prefix)).collect();
+    Ok(gathered_from(
+        read,
+        "s3",
+        Some(trail.since),
+        trail.until,
+        &named.join(", "),
+    ))
+}
+
+/// Athena's side of `--athena-table`: where the query runs.
+pub struct AthenaTarget<'a> {
+    pub table: &'a str,
+    pub workgroup: Option<&'a str>,
+    pub output: Option<&'a str>,
+}
+
+/// The GuardDuty events of an Athena table over a trail (`--athena-table`): one query,
+/// whose rows are rebuilt into records and read as a log file is.
+pub fn from_athena(
+    global: &GlobalArgs,
+    target: &AthenaTarget<'_>,
+    trail: &TrailSource<'_>,
+    io: &mut Io<'_>,
+) -> Result<Gathered, RunError> {
+    let spec = QuerySpec {
+        table: target.table.to_owned(),
+        change_events: if trail.settings.include_read_only {
+            Vec::new()
+        } else {
+            crate::catalogue::change_actions()
+                .map(|a| a.name.to_owned())
+                .collect()
+        },
+        since: Some(trail.since),
+        until: Some(trail.until),
+        regions: TrailSource::regions(global)
+            .into_iter()
+            .filter(|r| !global.exclude_regions.contains(r))
+            .collect(),
+        accounts: trail.accounts.to_vec(),
+        exclude_regions: global.exclude_regions.clone(),
+    };
+    let sql = aws::athena::changes_query(&spec);
+    let opts = QueryOptions {
+        workgroup: target.workgroup.map(str::to_owned),
+        output: target.output.map(str::to_owned),
+        ..QueryOptions::default()
+    };
+    let rt = runtime()?;
+    let result = rt.block_on(async {
+        let config = connect(global).await?;
+        let client = aws::athena::client(&config);
+        Ok::<_, RunError>(aws::athena::run_query(&client, &sql, &opts).await)
+    })?;
+    let name = format!(
+        "athena:{}",
+        result.query_id.as_deref().unwrap_or(target.table)
+    );
+    // One NDJSON document of the rebuilt records, read like a log file.
+    let mut text = String::new();
+    for row in &result.rows {
+        text.push_str(&aws::athena::row_record(&result.columns, row).to_string());
+        text.push('\n');
+    }
+    let object = read_log_object(&name, text.as_bytes(), &trail.log_options());
+    let mut problems = Vec::new();
+    if let Some(error) = &result.error {
+        problems.push(LogProblem {
+            path: PathBuf::from(&name),
+            message: error.to_string(),
+        });
+    }
+    let read = merge_objects(vec![object], problems, 0);
+    if let Some(bytes) = result.bytes_scanned {
+        io.note(&format!("Athena query scanned {bytes} bytes"));
+    }
+    let mut gathered = gathered_from(read, "athena", Some(trail.since), trail.until, target.table);
+    gathered.summary.bytes_scanned = result.bytes_scanned;
+    Ok(gathered)
 }
 
 /// The IAM data of `--authorization-details FILE`.

@@ -2,11 +2,12 @@
 
 use std::path::Path;
 
-use super::acquire::{Needs, acquire, from_logs};
+use super::acquire::{AthenaTarget, Needs, TrailSource, acquire, from_athena, from_logs, from_s3};
 use super::settings::{CHANGES_WINDOW, Ctx, Window, report, state_overlap};
 use super::{Io, RunError};
 use crate::assess::changes::{self, Gathered, Settings, Source};
 use crate::aws::cloudtrail::LookupOptions;
+use crate::aws::s3::S3Url;
 use crate::cli::{ChangesArgs, WindowArgs};
 use crate::model::cloudtrail::Event;
 use crate::model::time::Timestamp;
@@ -54,7 +55,28 @@ pub fn run(ctx: &Ctx, args: &ChangesArgs, io: &mut Io<'_>) -> Result<Outcome, Ru
         .filter(|_| args.window.since.is_none())
         .map(|s| s.resume_from(overlap));
 
-    let mut gathered = if !args.logs.is_empty() {
+    let source = LogSource::of(args)?;
+    let mut gathered = if let LogSource::Trail(trail_source) = &source {
+        // A trail's bucket or table holds months: as with the API, the last 7 days by
+        // default, unless a state file says where to resume.
+        let default_back = resume.is_none().then_some(CHANGES_WINDOW);
+        let window = ctx.window(&args.window, default_back, now)?;
+        let mut progress = Progress::new(io.shows_progress(Some(format)));
+        let trail = TrailSource {
+            since: resume.or(window.since).unwrap_or(window.until),
+            until: window.until,
+            accounts: &args.accounts,
+            settings: &settings,
+            progress: progress.counter("log objects"),
+            max_file_bytes: Some(args.max_log_size),
+        };
+        let gathered = match trail_source {
+            Trail::S3(urls) => from_s3(&ctx.global, urls, &trail),
+            Trail::Athena(target) => from_athena(&ctx.global, target, &trail, io),
+        };
+        progress.finish();
+        gathered?
+    } else if !args.logs.is_empty() {
         // Log files are read from their start and to their end unless a window is given.
         let window = ctx.window(&args.window, None, now)?;
         let until = window.until_given.then_some(window.until);
@@ -103,6 +125,59 @@ pub fn run(ctx: &Ctx, args: &ChangesArgs, io: &mut Io<'_>) -> Result<Outcome, Ru
         save_state(path, previous.as_ref(), &gathered, complete, overlap)?;
     }
     Ok(outcome)
+}
+
+/// Where `--logs` / `--athena-table` read from, when not local files.
+enum LogSource<'a> {
+    Local,
+    Trail(Trail<'a>),
+}
+
+enum Trail<'a> {
+    S3(Vec<S3Url>),
+    Athena(AthenaTarget<'a>),
+}
+
+impl LogSource<'_> {
+    fn of(args: &ChangesArgs) -> Result<LogSource<'_>, RunError> {
+        if let Some(bad) = args
+            .accounts
+            .iter()
+            .find(|a| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(RunError::Usage(format!(
+                "--accounts: {bad:?} is not a 12-digit AWS account id"
+            )));
+        }
+        if let Some(table) = &args.athena_table {
+            return Ok(LogSource::Trail(Trail::Athena(AthenaTarget {
+                table,
+                workgroup: args.athena_workgroup.as_deref(),
+                output: args.athena_output.as_deref(),
+            })));
+        }
+        let mut urls = Vec::new();
+        for path in &args.logs {
+            let text = path.to_string_lossy();
+            if let Some(url) = S3Url::parse(&text) {
+                urls.push(url.map_err(|e| RunError::Usage(format!("--logs: {e}")))?);
+            }
+        }
+        if urls.is_empty() {
+            if !args.accounts.is_empty() {
+                return Err(RunError::Usage(
+                    "--accounts needs --logs s3://… or --athena-table".into(),
+                ));
+            }
+            return Ok(LogSource::Local);
+        }
+        if urls.len() != args.logs.len() {
+            return Err(RunError::Usage(
+                "--logs: give local paths or s3:// URLs, not both".into(),
+            ));
+        }
+        Ok(LogSource::Trail(Trail::S3(urls)))
+    }
 }
 
 /// Records what was emitted. An incomplete run does not move the high-water mark past what

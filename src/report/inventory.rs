@@ -114,7 +114,7 @@ pub struct MemberOut {
 /// What was read, for the `changes` key of the JSON output and the table's header.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChangesSummary {
-    /// `api`, `logs` or `snapshot`.
+    /// `api`, `logs`, `s3`, `athena` or `snapshot`.
     pub source: &'static str,
     pub since: Option<Timestamp>,
     pub until: Timestamp,
@@ -126,6 +126,9 @@ pub struct ChangesSummary {
     pub files_read: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub records_seen: Option<u64>,
+    /// Bytes the Athena query scanned (what Athena bills).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes_scanned: Option<i64>,
 }
 
 /// What was judged, for the `permissions` key of the JSON output and the table's summary.
