@@ -113,7 +113,6 @@ fn plural_regions(regions: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::model::{Detector, Feature, RegionOptStatus};
-    use serde_json::json;
 
     fn region(name: &str, runtime: &str) -> RegionDetectors {
         RegionDetectors {
@@ -140,11 +139,16 @@ mod tests {
         }
     }
 
+    /// A policy document from its JSON text.
+    fn doc(text: &str) -> serde_json::Value {
+        serde_json::from_str(text).unwrap()
+    }
+
     fn levels(deny: serde_json::Value) -> Vec<Vec<ScpPolicy>> {
         vec![vec![
             ScpPolicy::new(
                 "FullAWSAccess",
-                &json!({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}),
+                &doc(r#"{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}"#),
             ),
             ScpPolicy::new("guardrails", &deny),
         ]]
@@ -152,8 +156,10 @@ mod tests {
 
     #[test]
     fn an_scp_denying_telemetry_where_runtime_monitoring_is_on_is_high() {
-        let scps = levels(json!({"Statement": {"Sid": "NoTelemetry", "Effect": "Deny",
-            "Action": "guardduty:SendSecurityTelemetry", "Resource": "*"}}));
+        let scps = levels(doc(
+            r#"{"Statement": {"Sid": "NoTelemetry", "Effect": "Deny",
+            "Action": "guardduty:SendSecurityTelemetry", "Resource": "*"}}"#,
+        ));
         let regions = [
             region("eu-west-1", "ENABLED"),
             region("us-east-1", "DISABLED"),
@@ -169,9 +175,9 @@ mod tests {
         // Without Runtime Monitoring anywhere, or without SCPs, nothing to say.
         assert!(check(None, &[region("eu-west-1", "DISABLED")], &scps).is_empty());
         assert!(check(None, &regions, &[]).is_empty());
-        let harmless = levels(
-            json!({"Statement": {"Effect": "Deny", "Action": "guardduty:Delete*", "Resource": "*"}}),
-        );
+        let harmless = levels(doc(
+            r#"{"Statement": {"Effect": "Deny", "Action": "guardduty:Delete*", "Resource": "*"}}"#,
+        ));
         assert!(check(None, &regions, &harmless).is_empty());
     }
 }
