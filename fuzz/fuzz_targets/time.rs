@@ -2,7 +2,7 @@
 //! `--max-log-size`.
 #![no_main]
 
-use gdaudit::commands::parse_when;
+use gdaudit::model::time::parse_when;
 use gdaudit::model::cloudtrail::Timestamp;
 use libfuzzer_sys::fuzz_target;
 
