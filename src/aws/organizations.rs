@@ -232,24 +232,16 @@ async fn list_accounts(
     pacer: &Pacer,
     progress: &Tick,
 ) -> Result<Vec<OrgAccount>, crate::model::CollectError> {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
+    super::pages("organizations:ListAccounts", |token| async move {
         let _slot = pacer.slot().await;
         progress.add_total(1);
-        let result = client
-            .list_accounts()
-            .set_next_token(token.take())
-            .send()
-            .await;
+        let result = client.list_accounts().set_next_token(token).send().await;
         progress.inc();
         let page = result.map_err(|e| classify("organizations:ListAccounts", &e))?;
-        out.extend(page.accounts().iter().filter_map(account_from));
-        match page.next_token() {
-            Some(next) if !next.is_empty() => token = Some(next.to_owned()),
-            _ => return Ok(out),
-        }
-    }
+        let items = page.accounts().iter().filter_map(account_from).collect();
+        Ok((items, page.next_token().map(str::to_owned)))
+    })
+    .await
 }
 
 /// What the tree walk found.
@@ -345,39 +337,35 @@ async fn list_roots(
     pacer: &Pacer,
     progress: &Tick,
 ) -> Result<Vec<OrgRoot>, crate::model::CollectError> {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
+    super::pages("organizations:ListRoots", |token| async move {
         let _slot = pacer.slot().await;
         progress.add_total(1);
-        let result = client
-            .list_roots()
-            .set_next_token(token.take())
-            .send()
-            .await;
+        let result = client.list_roots().set_next_token(token).send().await;
         progress.inc();
         let page = result.map_err(|e| classify("organizations:ListRoots", &e))?;
-        out.extend(page.roots().iter().filter_map(|root| {
-            Some(OrgRoot {
-                id: root.id()?.to_owned(),
-                name: root.name().unwrap_or("Root").to_owned(),
-                policy_types: root
-                    .policy_types()
-                    .iter()
-                    .filter_map(|p| {
-                        Some((
-                            p.r#type()?.as_str().to_owned(),
-                            p.status()?.as_str().to_owned(),
-                        ))
-                    })
-                    .collect(),
+        let items = page
+            .roots()
+            .iter()
+            .filter_map(|root| {
+                Some(OrgRoot {
+                    id: root.id()?.to_owned(),
+                    name: root.name().unwrap_or("Root").to_owned(),
+                    policy_types: root
+                        .policy_types()
+                        .iter()
+                        .filter_map(|p| {
+                            Some((
+                                p.r#type()?.as_str().to_owned(),
+                                p.status()?.as_str().to_owned(),
+                            ))
+                        })
+                        .collect(),
+                })
             })
-        }));
-        match page.next_token() {
-            Some(next) if !next.is_empty() => token = Some(next.to_owned()),
-            _ => return Ok(out),
-        }
-    }
+            .collect();
+        Ok((items, page.next_token().map(str::to_owned)))
+    })
+    .await
 }
 
 fn with_parent(mut error: crate::model::CollectError, parent: &str) -> crate::model::CollectError {
@@ -391,36 +379,32 @@ async fn list_units(
     progress: &Tick,
     parent: &str,
 ) -> Result<Vec<OrganizationalUnit>, crate::model::CollectError> {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
+    let operation = "organizations:ListOrganizationalUnitsForParent";
+    super::pages(operation, |token| async move {
         let _slot = pacer.slot().await;
         progress.add_total(1);
         let result = client
             .list_organizational_units_for_parent()
             .parent_id(parent)
-            .set_next_token(token.take())
+            .set_next_token(token)
             .send()
             .await;
         progress.inc();
-        let page = result.map_err(|e| {
-            with_parent(
-                classify("organizations:ListOrganizationalUnitsForParent", &e),
-                parent,
-            )
-        })?;
-        out.extend(page.organizational_units().iter().filter_map(|unit| {
-            Some(OrganizationalUnit {
-                id: unit.id()?.to_owned(),
-                name: unit.name().unwrap_or_default().to_owned(),
-                parent_id: parent.to_owned(),
+        let page = result.map_err(|e| with_parent(classify(operation, &e), parent))?;
+        let items = page
+            .organizational_units()
+            .iter()
+            .filter_map(|unit| {
+                Some(OrganizationalUnit {
+                    id: unit.id()?.to_owned(),
+                    name: unit.name().unwrap_or_default().to_owned(),
+                    parent_id: parent.to_owned(),
+                })
             })
-        }));
-        match page.next_token() {
-            Some(next) if !next.is_empty() => token = Some(next.to_owned()),
-            _ => return Ok(out),
-        }
-    }
+            .collect();
+        Ok((items, page.next_token().map(str::to_owned)))
+    })
+    .await
 }
 
 async fn list_accounts_for_parent(
@@ -429,27 +413,22 @@ async fn list_accounts_for_parent(
     progress: &Tick,
     parent: &str,
 ) -> Result<Vec<OrgAccount>, crate::model::CollectError> {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
+    let operation = "organizations:ListAccountsForParent";
+    super::pages(operation, |token| async move {
         let _slot = pacer.slot().await;
         progress.add_total(1);
         let result = client
             .list_accounts_for_parent()
             .parent_id(parent)
-            .set_next_token(token.take())
+            .set_next_token(token)
             .send()
             .await;
         progress.inc();
-        let page = result.map_err(|e| {
-            with_parent(classify("organizations:ListAccountsForParent", &e), parent)
-        })?;
-        out.extend(page.accounts().iter().filter_map(account_from));
-        match page.next_token() {
-            Some(next) if !next.is_empty() => token = Some(next.to_owned()),
-            _ => return Ok(out),
-        }
-    }
+        let page = result.map_err(|e| with_parent(classify(operation, &e), parent))?;
+        let items = page.accounts().iter().filter_map(account_from).collect();
+        Ok((items, page.next_token().map(str::to_owned)))
+    })
+    .await
 }
 
 /// SCPs attached to every root, OU and account on an account's chain, each policy described
@@ -550,33 +529,33 @@ async fn policies_for_target(
     progress: &Tick,
     target: &str,
 ) -> Result<Vec<ScpPolicy>, crate::model::CollectError> {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
+    super::pages("organizations:ListPoliciesForTarget", |token| async move {
         let _slot = pacer.slot().await;
         progress.add_total(1);
         let result = client
             .list_policies_for_target()
             .target_id(target)
             .filter(PolicyType::ServiceControlPolicy)
-            .set_next_token(token.take())
+            .set_next_token(token)
             .send()
             .await;
         progress.inc();
         let page = result.map_err(|e| classify("organizations:ListPoliciesForTarget", &e))?;
-        out.extend(page.policies().iter().filter_map(|p| {
-            Some(ScpPolicy {
-                id: p.id()?.to_owned(),
-                name: p.name().unwrap_or_default().to_owned(),
-                aws_managed: p.aws_managed(),
-                content: None,
+        let items = page
+            .policies()
+            .iter()
+            .filter_map(|p| {
+                Some(ScpPolicy {
+                    id: p.id()?.to_owned(),
+                    name: p.name().unwrap_or_default().to_owned(),
+                    aws_managed: p.aws_managed(),
+                    content: None,
+                })
             })
-        }));
-        match page.next_token() {
-            Some(next) if !next.is_empty() => token = Some(next.to_owned()),
-            _ => return Ok(out),
-        }
-    }
+            .collect();
+        Ok((items, page.next_token().map(str::to_owned)))
+    })
+    .await
 }
 
 #[cfg(test)]
