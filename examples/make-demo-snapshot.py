@@ -251,6 +251,14 @@ def arn(kind, name, path="/"):
 
 
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+
+def trust(*statements):
+    return policy_doc(*statements)
+
+
+ACCOUNT_TRUST = {"Sid": "AccountMayAssume", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                 "Action": "sts:AssumeRole"}
 iam = {
     "authorization_details": {
         "UserDetailList": [
@@ -280,18 +288,27 @@ iam = {
                   "Action": ["guardduty:UpdateDetector", "guardduty:CreateIPSet", "guardduty:UpdateIPSet",
                              "guardduty:CreateFilter", "guardduty:Get*", "guardduty:List*"],
                   "Resource": f"arn:aws:guardduty:*:{ACCOUNT}:detector/*"})}],
-             "AttachedManagedPolicies": []},
+             "AttachedManagedPolicies": [],
+             # Any principal of the account allowed sts:AssumeRole on it may assume it: the CI
+             # deployer, capped away from GuardDuty by its boundary, gets GuardDuty through it.
+             "AssumeRolePolicyDocument": trust(ACCOUNT_TRUST)},
             {"RoleName": "GuardDutyAdmin", "RoleId": "AROAGDADMIN", "Arn": arn("role", "GuardDutyAdmin", "/security/"),
              "Path": "/security/", "RolePolicyList": [], "AttachedManagedPolicies": [
-                 {"PolicyName": "AmazonGuardDutyFullAccess", "PolicyArn": "arn:aws:iam::aws:policy/AmazonGuardDutyFullAccess"}]},
+                 {"PolicyName": "AmazonGuardDutyFullAccess", "PolicyArn": "arn:aws:iam::aws:policy/AmazonGuardDutyFullAccess"}],
+             "AssumeRolePolicyDocument": trust(dict(ACCOUNT_TRUST, Sid="AccountWithMfa",
+                                                    Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}))},
             {"RoleName": "ci-deployer", "RoleId": "AROACI", "Arn": arn("role", "ci-deployer"), "Path": "/",
              "RolePolicyList": [], "AttachedManagedPolicies": [
                  {"PolicyName": "ci-deploy", "PolicyArn": arn("policy", "ci-deploy")}],
              "PermissionsBoundary": {"PermissionsBoundaryType": "Policy",
-                                     "PermissionsBoundaryArn": arn("policy", "no-security-services")}},
+                                     "PermissionsBoundaryArn": arn("policy", "no-security-services")},
+             "AssumeRolePolicyDocument": trust({"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"},
+                                                "Action": "sts:AssumeRole"})},
             {"RoleName": "AWSServiceRoleForAmazonGuardDuty", "RoleId": "AROASLR",
              "Arn": arn("role", "AWSServiceRoleForAmazonGuardDuty", "/aws-service-role/guardduty.amazonaws.com/"),
-             "Path": "/aws-service-role/guardduty.amazonaws.com/", "RolePolicyList": [], "AttachedManagedPolicies": []},
+             "Path": "/aws-service-role/guardduty.amazonaws.com/", "RolePolicyList": [], "AttachedManagedPolicies": [],
+             "AssumeRolePolicyDocument": trust({"Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},
+                                                "Action": "sts:AssumeRole"})},
         ],
         "Policies": [
             managed("guardduty-triage", arn("policy", "guardduty-triage"), policy_doc(

@@ -56,14 +56,35 @@ fn a_real_export_flags_the_not_action_grant() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let doc = json_of(&out);
+    let of = |check: &str| -> Vec<&Value> {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["check"] == check)
+            .collect()
+    };
+    let direct: Vec<&str> = of("non-privileged-write-access")
+        .iter()
+        .map(|f| f["resource"].as_str().unwrap())
+        .collect();
     assert_eq!(
-        flagged(&doc),
+        direct,
         [
             "arn:aws:iam::200611803367:role/fn4-exploitableNotAction-role",
             "arn:aws:iam::200611803367:user/fn4-exploitableNotAction-user"
         ]
     );
-    let finding = &doc["findings"][0];
+    // The export is built from iam-vulnerable: its privilege-escalation principals can become
+    // able to change GuardDuty (pinned one by one in the engine's corpus tests).
+    let indirect = of("indirect-write-access");
+    assert!(
+        indirect.iter().any(|f| f["resource"]
+            == "arn:aws:iam::200611803367:user/privesc7-AttachUserPolicy-user"
+            && f["details"]["path"][0]["method"] == "attach-user-policy"),
+        "{indirect:#?}"
+    );
+    let finding = of("non-privileged-write-access")[0];
     assert_eq!(finding["check"], "non-privileged-write-access");
     assert_eq!(finding["severity"], "high");
     assert_eq!(finding["details"]["actions"].as_array().unwrap().len(), 57);
@@ -273,4 +294,85 @@ fn an_export_without_principals_never_passes() {
             .unwrap()
             .contains("no users and no roles")
     );
+}
+
+/// The hand-built account of the access-path issue, tried as a user would: the contractor who
+/// may assume the ops role and the developer who may attach a policy to itself each get one
+/// finding with the right path and severity; `explain` prints the path; a principal that
+/// cannot drive the service its role would be passed to gets nothing.
+#[test]
+fn access_paths_on_a_hand_built_account() {
+    let out = gdaudit()
+        .args(["permissions", "-o", "json", "--authorization-details"])
+        .arg(fixture("access-paths.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json_of(&out);
+    assert_eq!(doc["summary"]["incomplete"], false, "{doc:#}");
+    let indirect: Vec<&Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "indirect-write-access")
+        .collect();
+    let of = |name: &str| -> Vec<&Value> {
+        indirect
+            .iter()
+            .copied()
+            .filter(|f| f["resource"] == format!("arn:aws:iam::{ACCOUNT}:user/{name}"))
+            .collect()
+    };
+    let contractor = of("contractor");
+    assert_eq!(contractor.len(), 1);
+    assert_eq!(contractor[0]["severity"], "high");
+    let path = contractor[0]["details"]["path"].as_array().unwrap();
+    assert_eq!(path.len(), 1);
+    assert_eq!(path[0]["method"], "assume-role");
+    assert_eq!(
+        path[0]["to"],
+        format!("arn:aws:iam::{ACCOUNT}:role/ops-automation")
+    );
+    assert_eq!(path[0]["allowed_by"][0]["statement"], "AssumeOps");
+    assert_eq!(
+        contractor[0]["details"]["path_action"],
+        "guardduty:DeleteDetector"
+    );
+
+    let dev = of("dev");
+    assert_eq!(dev.len(), 1);
+    assert_eq!(dev[0]["severity"], "high");
+    assert_eq!(dev[0]["details"]["path"][0]["method"], "attach-user-policy");
+    assert_eq!(
+        dev[0]["details"]["path"][0]["allowed_by"][0]["statement"],
+        "ManageOwnPolicies"
+    );
+
+    let builder = of("builder");
+    assert_eq!(builder.len(), 1);
+    assert_eq!(builder[0]["severity"], "medium", "ArchiveFindings only");
+    assert_eq!(
+        builder[0]["details"]["path"][0]["method"],
+        "pass-role-lambda"
+    );
+    assert!(
+        of("half-builder").is_empty(),
+        "it cannot invoke what it creates"
+    );
+    assert!(of("analyst").is_empty());
+
+    let explain = gdaudit()
+        .args(["permissions", "--authorization-details"])
+        .arg(fixture("access-paths.json"))
+        .args(["explain", "contractor"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(explain.stdout).unwrap();
+    assert!(
+        text.contains("shortest path to guardduty:DeleteDetector"),
+        "{text}"
+    );
+    assert!(text.contains("method: assume-role"), "{text}");
+    assert!(text.contains("[AssumeOps]"), "{text}");
+    assert!(text.contains("trust/ops-automation"), "{text}");
 }

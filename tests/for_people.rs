@@ -337,6 +337,11 @@ fn the_html_report_opens_in_chromium_with_the_expected_content() {
         count(&dom, "tr", "principal"),
         of("non-privileged-write-access")
     );
+    assert_eq!(count(&dom, "tr", "path"), of("indirect-write-access"));
+    assert!(
+        of("indirect-write-access") > 0,
+        "the demo shows an access path"
+    );
     assert!(
         !all.iter().any(|(tag, _)| tag == "script"),
         "no script at all"

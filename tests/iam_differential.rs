@@ -497,6 +497,10 @@ fn gdaudit_agrees_with_an_independent_evaluator_on_generated_principals() {
                 role_policy_list: inlines,
                 permissions_boundary: boundary_ref,
                 tags: Some(principal_tags.clone()),
+                // The verdicts compared here do not depend on it; an export always has one.
+                assume_role_policy_document: Some(PolicyDocument::from_json_text(format!(
+                    r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":"sts:AssumeRole"}}]}}"#
+                ))),
                 ..RoleDetail::default()
             });
             let ctx = context(&arn, "AssumedRole", &name, "", &principal_tags);

@@ -155,3 +155,101 @@ fn the_api_path_judges_every_principal() {
         "{privileged}"
     );
 }
+
+/// Trust policies come from the API too: a contractor who may assume the ops role (trusting
+/// the account) reaches what the role holds; a role trusting only a service the contractor
+/// cannot drive is not a path.
+#[test]
+fn the_api_path_reads_trust_policies_for_access_paths() {
+    let moto = Moto::start(ACCOUNT);
+    let client = iam(&moto);
+    common::block_on(async {
+        let trust = doc(json!([{"Effect": "Allow",
+            "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "sts:AssumeRole"}]));
+        client
+            .create_role()
+            .role_name("ops-automation")
+            .assume_role_policy_document(&trust)
+            .send()
+            .await
+            .unwrap();
+        client
+            .put_role_policy()
+            .role_name("ops-automation")
+            .policy_name("ops")
+            .policy_document(doc(json!([{"Sid": "Operate", "Effect": "Allow",
+                "Action": "guardduty:UpdateDetector", "Resource": "*"}])))
+            .send()
+            .await
+            .unwrap();
+        let lambda_trust = doc(json!([{"Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]));
+        client
+            .create_role()
+            .role_name("fn-role")
+            .assume_role_policy_document(&lambda_trust)
+            .send()
+            .await
+            .unwrap();
+        client
+            .put_role_policy()
+            .role_name("fn-role")
+            .policy_name("gd")
+            .policy_document(doc(
+                json!([{"Effect": "Allow", "Action": "guardduty:DeleteDetector", "Resource": "*"}]),
+            ))
+            .send()
+            .await
+            .unwrap();
+        client
+            .create_user()
+            .user_name("contractor")
+            .send()
+            .await
+            .unwrap();
+        client
+            .put_user_policy()
+            .user_name("contractor")
+            .policy_name("assume-ops")
+            .policy_document(doc(json!([
+                {"Sid": "AssumeOps", "Effect": "Allow", "Action": "sts:AssumeRole",
+                 "Resource": format!("arn:aws:iam::{ACCOUNT}:role/ops-automation")},
+                {"Sid": "PassAnything", "Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}
+            ])))
+            .send()
+            .await
+            .unwrap();
+    });
+    let output = gdaudit_cmd(&moto.endpoint)
+        .args(["permissions", "-o", "json"])
+        .output()
+        .unwrap();
+    let doc = json_stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{doc:#}");
+    let indirect: Vec<&Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "indirect-write-access")
+        .collect();
+    assert_eq!(indirect.len(), 1, "{doc:#}");
+    let f = indirect[0];
+    assert_eq!(
+        f["resource"],
+        format!("arn:aws:iam::{ACCOUNT}:user/contractor")
+    );
+    assert_eq!(f["severity"], "high");
+    let details = &f["details"];
+    assert_eq!(
+        details["actions"],
+        json!([{"action": "guardduty:UpdateDetector", "conditional": false}])
+    );
+    let step = &details["path"][0];
+    assert_eq!(step["method"], "assume-role");
+    assert_eq!(
+        step["to"],
+        format!("arn:aws:iam::{ACCOUNT}:role/ops-automation")
+    );
+    assert_eq!(step["allowed_by"][0]["statement"], "AssumeOps");
+    assert_eq!(step["allowed_by"][1]["policy"], "trust/ops-automation");
+}

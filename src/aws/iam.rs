@@ -7,8 +7,9 @@ use aws_sdk_iam::types as sdk;
 
 use super::retry::{self, Pacer, RetryPolicy, RetryStats};
 use crate::model::iam::{
-    AttachedPolicy, AuthorizationDetails, GroupDetail, InlinePolicy, ManagedPolicyDetail,
-    PermissionsBoundary, PolicyDocument, PolicyVersion, RoleDetail, Tag, UserDetail,
+    AttachedPolicy, AuthorizationDetails, GroupDetail, InlinePolicy, InstanceProfile,
+    ManagedPolicyDetail, PermissionsBoundary, PolicyDocument, PolicyVersion, RoleDetail, Tag,
+    UserDetail,
 };
 use crate::model::{CollectError, ErrorKind};
 
@@ -156,6 +157,17 @@ fn role(r: &sdk::RoleDetail) -> RoleDetail {
         attached_managed_policies: attached(r.attached_managed_policies()),
         permissions_boundary: boundary(r.permissions_boundary()),
         tags: Some(tags(r.tags())),
+        assume_role_policy_document: r
+            .assume_role_policy_document()
+            .map(PolicyDocument::from_api_string),
+        instance_profile_list: r
+            .instance_profile_list()
+            .iter()
+            .map(|p| InstanceProfile {
+                instance_profile_name: p.instance_profile_name().to_owned(),
+                arn: p.arn().to_owned(),
+            })
+            .collect(),
     }
 }
 

@@ -55,6 +55,55 @@ pub fn change_actions() -> impl Iterator<Item = &'static ActionInfo> {
     ACTIONS.iter().filter(|a| a.access.is_change())
 }
 
+/// Actions whose unconditional grant makes a finding high: they delete or disable detectors,
+/// protection plans, members, detections or the findings export, or hide findings (trusted IP
+/// and entity lists, suppression filters). Deleting a trusted list or a filter only brings
+/// findings back, and adding a threat list or a member adds detection, so those stay medium.
+pub const HIGH_RISK_ACTIONS: &[&str] = &[
+    // Detectors and their features.
+    "DeleteDetector",
+    "UpdateDetector",
+    "UpdateMalwareScanSettings",
+    "DeleteMalwareProtectionPlan",
+    "UpdateMalwareProtectionPlan",
+    // Members and the organization.
+    "UpdateMemberDetectors",
+    "DeleteMembers",
+    "DisassociateMembers",
+    "StopMonitoringMembers",
+    "DisassociateFromAdministratorAccount",
+    "DisassociateFromMasterAccount",
+    "DisableOrganizationAdminAccount",
+    "UpdateOrganizationConfiguration",
+    // The findings export.
+    "DeletePublishingDestination",
+    "UpdatePublishingDestination",
+    // Hiding findings: trusted lists and suppression filters.
+    "CreateIPSet",
+    "UpdateIPSet",
+    "CreateTrustedEntitySet",
+    "UpdateTrustedEntitySet",
+    "CreateFilter",
+    "UpdateFilter",
+    // Removing or neutering detections: threat lists and custom detection rules.
+    "DeleteThreatIntelSet",
+    "UpdateThreatIntelSet",
+    "DeleteThreatEntitySet",
+    "UpdateThreatEntitySet",
+    "DeleteCustomDetectionRuleAssociation",
+    "UpdateCustomDetectionRuleAssociation",
+    "DeleteCustomDetectionRuleOrgConfiguration",
+    "UpdateCustomDetectionRuleOrgConfiguration",
+];
+
+/// True for an action (with or without `guardduty:`) in [`HIGH_RISK_ACTIONS`].
+pub fn is_high_risk(action: &str) -> bool {
+    let bare = action.strip_prefix("guardduty:").unwrap_or(action);
+    HIGH_RISK_ACTIONS
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case(bare))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

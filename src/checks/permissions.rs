@@ -2,58 +2,12 @@
 
 use std::sync::Arc;
 
+use crate::iam::IndirectAccess;
 use crate::iam::{ActionVerdict, Decision, Evaluation, PrincipalVerdict};
-use crate::report::details::{Details, WriteAccess};
+use crate::report::details::{Details, IndirectWrite, WriteAccess};
 use crate::report::finding::{CheckId, Finding, Severity, fingerprint};
 
-/// Actions whose unconditional grant makes a finding high: they delete or disable detectors,
-/// protection plans, members, detections or the findings export, or hide findings (trusted IP
-/// and entity lists, suppression filters). Deleting a trusted list or a filter only brings
-/// findings back, and adding a threat list or a member adds detection, so those stay medium.
-pub const HIGH_RISK_ACTIONS: &[&str] = &[
-    // Detectors and their features.
-    "DeleteDetector",
-    "UpdateDetector",
-    "UpdateMalwareScanSettings",
-    "DeleteMalwareProtectionPlan",
-    "UpdateMalwareProtectionPlan",
-    // Members and the organization.
-    "UpdateMemberDetectors",
-    "DeleteMembers",
-    "DisassociateMembers",
-    "StopMonitoringMembers",
-    "DisassociateFromAdministratorAccount",
-    "DisassociateFromMasterAccount",
-    "DisableOrganizationAdminAccount",
-    "UpdateOrganizationConfiguration",
-    // The findings export.
-    "DeletePublishingDestination",
-    "UpdatePublishingDestination",
-    // Hiding findings: trusted lists and suppression filters.
-    "CreateIPSet",
-    "UpdateIPSet",
-    "CreateTrustedEntitySet",
-    "UpdateTrustedEntitySet",
-    "CreateFilter",
-    "UpdateFilter",
-    // Removing or neutering detections: threat lists and custom detection rules.
-    "DeleteThreatIntelSet",
-    "UpdateThreatIntelSet",
-    "DeleteThreatEntitySet",
-    "UpdateThreatEntitySet",
-    "DeleteCustomDetectionRuleAssociation",
-    "UpdateCustomDetectionRuleAssociation",
-    "DeleteCustomDetectionRuleOrgConfiguration",
-    "UpdateCustomDetectionRuleOrgConfiguration",
-];
-
-/// True for an action (with or without `guardduty:`) in [`HIGH_RISK_ACTIONS`].
-pub fn is_high_risk(action: &str) -> bool {
-    let bare = action.strip_prefix("guardduty:").unwrap_or(action);
-    HIGH_RISK_ACTIONS
-        .iter()
-        .any(|a| a.eq_ignore_ascii_case(bare))
-}
+pub use crate::catalogue::{HIGH_RISK_ACTIONS, is_high_risk};
 
 /// One finding per non-privileged user or role holding at least one GuardDuty change action,
 /// ordered by principal ARN. The findings share `eval`: each one's details read its verdicts
@@ -66,8 +20,60 @@ pub fn findings(eval: &Arc<Evaluation>) -> Vec<Finding> {
         .filter(|(_, p)| p.privileged.is_none())
         .filter_map(|(index, p)| finding(eval, index, p))
         .collect();
-    out.sort_by(|a, b| a.resource.cmp(&b.resource));
+    out.extend(
+        eval.indirect
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| {
+                eval.principals
+                    .get(a.principal)
+                    .is_some_and(|p| p.privileged.is_none())
+            })
+            .map(|(index, a)| indirect_finding(eval, index, a)),
+    );
+    out.sort_by(|a, b| {
+        a.resource
+            .cmp(&b.resource)
+            .then_with(|| a.check.as_str().cmp(b.check.as_str()))
+    });
     out
+}
+
+/// `indirect-write-access`: a principal that can become able to do more than it holds. The
+/// severity is that of what it reaches: a reachable `DeleteDetector` is as bad as a held one.
+fn indirect_finding(eval: &Arc<Evaluation>, index: usize, access: &IndirectAccess) -> Finding {
+    let principal = &eval.principals[access.principal];
+    let account = eval.account_id.as_deref();
+    let check = CheckId::IndirectWriteAccess;
+    let unconditional = || access.actions.iter().filter(|a| !a.conditional);
+    let severity = if unconditional().any(|a| is_high_risk(a.action)) {
+        Severity::High
+    } else if unconditional().next().is_some() {
+        Severity::Medium
+    } else {
+        Severity::Low
+    };
+    let count = access.actions.len();
+    let plural = if count == 1 { "" } else { "s" };
+    let steps = access.path.len();
+    let step_plural = if steps == 1 { "" } else { "s" };
+    let how = access.path.first().map_or("", |s| s.method.as_str());
+    Finding {
+        check,
+        severity,
+        title: format!(
+            "{} {} can become able to change GuardDuty ({count} more write action{plural}; {how}, {steps} step{step_plural})",
+            principal.kind.as_str(),
+            principal.name
+        ),
+        account: account.map(str::to_owned),
+        region: None,
+        resource: principal.arn.clone(),
+        fingerprint: fingerprint(check, account, None, &principal.arn, ""),
+        details: Details::IndirectWrite(IndirectWrite::new(Arc::clone(eval), index)),
+        remediation: check.info().remediation.to_owned(),
+        suppressed: None,
+    }
 }
 
 /// The actions held without condition whose grant makes a finding high.

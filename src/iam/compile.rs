@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use super::condition::Clause;
 use super::glob::Token;
 use super::policy::{self, Effect, Policy, PolicyError};
+use super::request::{PathCache, PathStatement, path_statements};
 use super::resources::{ActionMask, ActionTable, Coverage, PatternFacts, ResourceModel};
 use super::{Label, Problem, ProblemKind};
 use crate::model::iam::{ManagedPolicyDetail, PolicyDocument};
@@ -60,6 +61,7 @@ pub(crate) struct Hit {
 pub(crate) struct CompileCache {
     actions: HashMap<Vec<u8>, ActionMask>,
     resources: HashMap<Vec<Token>, PatternFacts>,
+    paths: PathCache,
 }
 
 impl PolicyEffects {
@@ -177,6 +179,9 @@ impl PolicyEffects {
 pub(crate) struct CompiledPolicy {
     pub label: Label,
     pub effects: Option<PolicyEffects>,
+    /// The statements that apply to the actions of access paths (assuming roles, changing
+    /// IAM, passing roles): few in most policies.
+    pub path: Vec<PathStatement>,
 }
 
 /// A document to compile, and how to name it.
@@ -227,6 +232,7 @@ pub(crate) fn compile_job(
             CompiledPolicy {
                 label: job.label.clone(),
                 effects: None,
+                path: Vec::new(),
             },
             problems,
         )
@@ -257,10 +263,12 @@ pub(crate) fn compile_job(
                 })
                 .collect();
             let effects = PolicyEffects::compile(&parsed, table, resources, cache);
+            let path = path_statements(&parsed, &mut cache.paths);
             (
                 CompiledPolicy {
                     label: job.label.clone(),
                     effects: Some(effects),
+                    path,
                 },
                 problems,
             )

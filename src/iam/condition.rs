@@ -55,6 +55,10 @@ pub struct Facts<'a> {
     pub account: Option<&'a str>,
     /// The region asked about, for `aws:RequestedRegion`; `None`: any region.
     pub region: Option<&'a str>,
+    /// Keys whose value the request fixes (`iam:PassedToService` when passing a role to a
+    /// service; a service principal's own keys), checked before everything else: `Some`
+    /// present with that value, `None` absent.
+    pub request: &'a [(&'a str, Option<&'a str>)],
 }
 
 /// A key's value in the request context, as far as it is known.
@@ -73,6 +77,13 @@ impl<'a> Facts<'a> {
     /// whether it came from a role's tags.
     fn lookup(&self, key: &str) -> (Value<'a>, bool) {
         let one = |v: &'a str| Value::Present(vec![Cow::Borrowed(v)]);
+        if let Some((_, value)) = self
+            .request
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        {
+            return (value.map_or(Value::Absent, one), false);
+        }
         let is = |name: &str| key.eq_ignore_ascii_case(name);
         let value = match () {
             () if is("aws:PrincipalArn") => one(self.arn),
@@ -128,7 +139,7 @@ impl<'a> Facts<'a> {
 
     /// Replaces policy variables (`${aws:username}`, `${aws:PrincipalTag/x, 'default'}`) in a
     /// condition value; `None` when a variable's value is not known.
-    fn substitute(&self, value: &'a str, used_role_tags: &mut bool) -> Option<Cow<'a, str>> {
+    fn substitute<'v>(&self, value: &'v str, used_role_tags: &mut bool) -> Option<Cow<'v, str>> {
         if !value.contains("${") {
             return Some(Cow::Borrowed(value));
         }
@@ -163,6 +174,14 @@ impl<'a> Facts<'a> {
         }
         out.push_str(rest);
         Some(Cow::Owned(out))
+    }
+
+    /// A resource pattern with its policy variables replaced by this principal's values;
+    /// `None` when a variable's value is not known.
+    pub fn substitute_pattern(&self, pattern: &str) -> Option<String> {
+        let mut used_role_tags = false;
+        self.substitute(pattern, &mut used_role_tags)
+            .map(Cow::into_owned)
     }
 
     /// Decides a whole block, without naming the undecided keys.

@@ -15,7 +15,7 @@ use super::verdict::{
 use super::{Label, Problem, ProblemKind, glob, parallel_map_with};
 use crate::model::iam::{
     AttachedPolicy, AuthorizationDetails, InlinePolicy, ManagedPolicyDetail, PermissionsBoundary,
-    PolicyDocument, Tag,
+    PolicyDocument, RoleDetail, Tag,
 };
 
 /// Evaluates every user and role of the export.
@@ -27,11 +27,16 @@ pub fn evaluate(details: &AuthorizationDetails, opts: &EvalOptions) -> Evaluatio
         opts.progress.inc();
         verdict
     });
+    let (indirect, path_stats, path_problems) = super::paths::analyse(&ctx, &principals);
+    let mut problems = ctx.problems;
+    problems.extend(path_problems);
     Evaluation {
         account_id: ctx.account_id.clone(),
         principals,
         service_linked_roles_skipped: ctx.service_linked_roles_skipped,
-        problems: ctx.problems,
+        problems,
+        indirect,
+        path_stats,
     }
 }
 
@@ -58,6 +63,10 @@ pub(crate) struct Plan<'a> {
     pub user_id: Option<&'a str>,
     /// `None` when the export does not say which tags the principal has.
     pub tags: Option<&'a [Tag]>,
+    /// A role's export entry (its trust policy, its instance profiles).
+    pub role: Option<&'a RoleDetail>,
+    /// A user's groups, by name.
+    pub groups: &'a [String],
 }
 
 /// Everything compiled for one evaluation.
@@ -74,6 +83,10 @@ pub(crate) struct Context<'a> {
     pub globs: &'a [String],
     pub service_linked_roles_skipped: usize,
     pub problems: Vec<Problem>,
+    /// Resource-pattern spec ids handed out so far (see [`StatementInfo::spec`]), to compile
+    /// more policies later under the same numbering.
+    pub specs: HashMap<(bool, Vec<String>), u32>,
+    pub details: &'a AuthorizationDetails,
 }
 
 /// Collects the documents to compile while resolving each principal's policies.
@@ -214,6 +227,8 @@ impl<'a> Context<'a> {
                 boundary,
                 user_id: Some(user.user_id.as_str()).filter(|id| !id.is_empty()),
                 tags: known_tags(tags_known, user.tags.as_deref()),
+                role: None,
+                groups: &user.group_list,
             });
         }
         let mut service_linked_roles_skipped = 0;
@@ -237,6 +252,8 @@ impl<'a> Context<'a> {
                 boundary,
                 user_id: None,
                 tags: known_tags(tags_known, role.tags.as_deref()),
+                role: Some(role),
+                groups: &[],
             });
         }
         for &(arn, principal, count) in &b.missing {
@@ -276,16 +293,7 @@ impl<'a> Context<'a> {
         // Statements with the same resources get the same spec id, whatever policy they are in.
         let mut specs: HashMap<(bool, Vec<String>), u32> = HashMap::new();
         for (mut policy, mut job_problems) in compiled {
-            if let Some(effects) = &mut policy.effects {
-                for info in &mut effects.statements {
-                    let key = (
-                        info.negated,
-                        info.patterns.iter().map(|p| p.0.clone()).collect(),
-                    );
-                    let next = u32::try_from(specs.len()).unwrap_or(u32::MAX);
-                    info.spec = *specs.entry(key).or_insert(next);
-                }
-            }
+            number_specs(&mut policy, &mut specs);
             policies.push(policy);
             problems.append(&mut job_problems);
         }
@@ -309,7 +317,34 @@ impl<'a> Context<'a> {
             globs: &opts.privileged_globs,
             service_linked_roles_skipped,
             problems,
+            specs,
+            details,
         }
+    }
+
+    /// Compiles one more document (a policy version that is not the default, a policy an
+    /// attacker would attach) under this evaluation's numbering; `None` when unreadable.
+    pub fn compile_more(
+        &self,
+        specs: &mut HashMap<(bool, Vec<String>), u32>,
+        label: &str,
+        document: &PolicyDocument,
+    ) -> Option<CompiledPolicy> {
+        let job = Job {
+            label: Label::from(label),
+            document: Some(document),
+            location: String::new(),
+            missing: None,
+        };
+        let (mut policy, _) = compile_job(
+            &job,
+            self.table,
+            &self.resources,
+            &mut CompileCache::default(),
+        );
+        policy.effects.as_ref()?;
+        number_specs(&mut policy, specs);
+        Some(policy)
     }
 
     pub fn layers(&self, plan: &Plan<'a>) -> Layers<'_> {
@@ -355,6 +390,7 @@ impl<'a> Context<'a> {
             tags: plan.tags,
             account: self.account_id.as_deref(),
             region: None,
+            request: &[],
         }
     }
 
@@ -447,6 +483,20 @@ impl<'a> Context<'a> {
         match found.as_slice() {
             [one] => Ok(one),
             _ => Err(found),
+        }
+    }
+}
+
+/// Gives each statement the id of its resources (shared by every statement with the same).
+fn number_specs(policy: &mut CompiledPolicy, specs: &mut HashMap<(bool, Vec<String>), u32>) {
+    if let Some(effects) = &mut policy.effects {
+        for info in &mut effects.statements {
+            let key = (
+                info.negated,
+                info.patterns.iter().map(|p| p.0.clone()).collect(),
+            );
+            let next = u32::try_from(specs.len()).unwrap_or(u32::MAX);
+            info.spec = *specs.entry(key).or_insert(next);
         }
     }
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::decide::{Env, HitRef, Outcome, Scratch, Source};
 use super::eval::Context;
+use super::paths::IndirectAccess;
 use super::policy::{self, Effect, PatternList, Statement};
 use super::resources::Coverage;
 use super::verdict::{
@@ -45,6 +46,9 @@ pub struct Explanation {
     pub permissions_boundary_counted: bool,
     pub scp_levels: usize,
     pub actions: Vec<ActionExplanation>,
+    /// What it can become able to do beyond what it holds, and the shortest path there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_path: Option<IndirectAccess>,
     /// Problems touching this principal's policies.
     pub problems: Vec<Problem>,
 }
@@ -208,6 +212,20 @@ pub fn explain(
         })
         .map(|b| b.permissions_boundary_arn.clone());
 
+    // The access path needs every principal's verdicts: the graph runs through them.
+    let verdicts =
+        super::parallel_map_with(&ctx.principals, Scratch::default, |s, p| ctx.verdict(p, s));
+    let (indirect, _, _) = super::paths::analyse(&ctx, &verdicts);
+    let position = ctx.principals.iter().position(|p| p.arn == plan.arn);
+    let access_path = indirect
+        .into_iter()
+        .find(|a| Some(a.principal) == position)
+        .filter(|a| {
+            action.is_none_or(|name| {
+                let want = ctx.table.index_of(name).map(|i| ctx.table.full[i].as_str());
+                a.actions.iter().any(|r| Some(r.action) == want)
+            })
+        });
     Ok(Explanation {
         arn: plan.arn.to_owned(),
         name: plan.name.to_owned(),
@@ -226,6 +244,7 @@ pub fn explain(
         permissions_boundary: boundary_arn,
         scp_levels: layers.scps.len(),
         actions: explained,
+        access_path,
         problems,
     })
 }
@@ -408,6 +427,71 @@ impl fmt::Display for Explanation {
             }
             for e in &action.evidence {
                 writeln!(f, "  {e}")?;
+            }
+        }
+        if let Some(access) = &self.access_path {
+            writeln!(f)?;
+            let names: Vec<String> = access
+                .actions
+                .iter()
+                .map(|a| {
+                    let bare = a.action.strip_prefix("guardduty:").unwrap_or(a.action);
+                    if a.conditional {
+                        format!("{bare} (conditional)")
+                    } else {
+                        bare.to_owned()
+                    }
+                })
+                .collect();
+            let cond = if access.conditional {
+                ", under conditions"
+            } else {
+                ""
+            };
+            writeln!(
+                f,
+                "can become able to change GuardDuty{cond}: {} more action(s): {}",
+                names.len(),
+                names.join(", ")
+            )?;
+            writeln!(f, "shortest path to {}:", access.path_action)?;
+            for (i, step) in access.path.iter().enumerate() {
+                let cond = if step.conditional {
+                    " (conditional)"
+                } else {
+                    ""
+                };
+                writeln!(
+                    f,
+                    "  {}. {} {} — {}{cond}",
+                    i + 1,
+                    step.from,
+                    step.method.verb(),
+                    step.to
+                )?;
+                writeln!(f, "     method: {}", step.method.as_str())?;
+                for by in &step.allowed_by {
+                    match &by.statement {
+                        Some(st) => writeln!(f, "     allowed by {} [{st}]", by.policy)?,
+                        None => writeln!(f, "     allowed by {}", by.policy)?,
+                    }
+                }
+                if !step.condition_keys.is_empty() {
+                    let keys: Vec<&str> = step.condition_keys.iter().map(|k| k.as_str()).collect();
+                    writeln!(f, "     if {}", keys.join(", "))?;
+                }
+            }
+            writeln!(
+                f,
+                "  {}. which holds {}",
+                access.path.len() + 1,
+                access.path_action
+            )?;
+            for by in &access.path_granted_by {
+                match &by.statement {
+                    Some(st) => writeln!(f, "     granted by {} [{st}]", by.policy)?,
+                    None => writeln!(f, "     granted by {}", by.policy)?,
+                }
             }
         }
         if !self.problems.is_empty() {

@@ -17,7 +17,9 @@ mod eval;
 mod explain;
 mod export;
 pub mod glob;
+mod paths;
 mod policy;
+mod request;
 mod resources;
 mod scp;
 mod scp_action;
@@ -35,6 +37,7 @@ pub use crate::model::iam::AuthorizationDetails;
 pub use eval::evaluate;
 pub use explain::{ActionExplanation, Evidence, EvidenceRole, ExplainError, Explanation, explain};
 pub use export::{ExportRead, read_export};
+pub use paths::{IndirectAccess, Method, PathStats, PathStep, ReachedAction};
 pub use policy::Effect;
 pub use resources::Coverage;
 pub use scp::{ScpFormatError, ScpPolicy, scp_levels_from_json};
@@ -137,6 +140,8 @@ pub enum ProblemKind {
     NoDefaultVersion,
     /// A group a user is in that is not in the export.
     MissingGroup,
+    /// A role without its trust policy: who may assume it is not known.
+    MissingTrustPolicy,
 }
 
 impl ProblemKind {
@@ -149,6 +154,7 @@ impl ProblemKind {
             ProblemKind::MissingBoundary => "missing permissions boundary",
             ProblemKind::NoDefaultVersion => "no default version",
             ProblemKind::MissingGroup => "missing group",
+            ProblemKind::MissingTrustPolicy => "missing trust policy",
         }
     }
 }

@@ -60,6 +60,23 @@ pub struct Statement {
     pub condition_keys: Vec<String>,
     /// The `Condition` block's clauses, in document order.
     pub conditions: Vec<Clause>,
+    /// `Principal` (or, with `not_principal`, `NotPrincipal`): only in resource-based
+    /// policies such as a role's trust policy.
+    pub principal: Option<Principals>,
+    pub not_principal: bool,
+}
+
+/// The principals a resource-based statement names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Principals {
+    /// `"Principal": "*"` or `{"AWS": "*"}`: everyone.
+    pub any: bool,
+    /// `AWS` values: account ids, account roots, user and role ARNs, session ARNs.
+    pub aws: Vec<String>,
+    /// `Service` values, e.g. `lambda.amazonaws.com`.
+    pub service: Vec<String>,
+    /// `Federated` values: OIDC or SAML providers, `cognito-identity.amazonaws.com`.
+    pub federated: Vec<String>,
 }
 
 /// `Action` or `NotAction` (likewise `Resource` or `NotResource`) with its patterns.
@@ -97,6 +114,20 @@ impl Statement {
                 .iter()
                 .flatten()
                 .any(|t| *t == Token::Unknown)
+    }
+
+    /// Does the statement apply to this action (any service; full name, lowercased)?
+    pub fn applies_to_action(&self, action_lower: &[u8]) -> bool {
+        let hit = self
+            .actions_lower
+            .iter()
+            .any(|p| glob::matches(p, action_lower));
+        hit != self.actions.negated
+    }
+
+    /// The lowercased action patterns, in `actions.patterns` order.
+    pub fn actions_lower(&self) -> &[Vec<u8>] {
+        &self.actions_lower
     }
 
     /// Does the statement apply to this action (full name, lowercased)? For `Action`, also
@@ -226,6 +257,16 @@ fn could_name_guardduty(pattern: &[u8]) -> bool {
 
 /// Parses a policy document's JSON text.
 pub fn parse(text: &str) -> Result<Policy, PolicyError> {
+    parse_as(text, false)
+}
+
+/// Parses a role's trust policy: a resource-based policy, whose statements name a
+/// `Principal` and need no `Resource` (the role itself).
+pub fn parse_trust(text: &str) -> Result<Policy, PolicyError> {
+    parse_as(text, true)
+}
+
+fn parse_as(text: &str, trust: bool) -> Result<Policy, PolicyError> {
     let raw: RawPolicy<'_> = serde_json::from_str(text).map_err(|err| match err.classify() {
         serde_json::error::Category::Data => PolicyError::NotAPolicy(err.to_string()),
         _ => PolicyError::InvalidJson(err.to_string()),
@@ -240,7 +281,7 @@ pub fn parse(text: &str) -> Result<Policy, PolicyError> {
         skipped: Vec::new(),
     };
     for (index, raw) in statements.0.into_iter().enumerate() {
-        match statement(index, raw, variables) {
+        match statement(index, raw, variables, trust) {
             Ok(s) => policy.statements.push(s),
             Err(why) => policy.skipped.push(format!("Statement[{index}]: {why}")),
         }
@@ -248,7 +289,12 @@ pub fn parse(text: &str) -> Result<Policy, PolicyError> {
     Ok(policy)
 }
 
-fn statement(index: usize, raw: RawStatement<'_>, variables: bool) -> Result<Statement, String> {
+fn statement(
+    index: usize,
+    raw: RawStatement<'_>,
+    variables: bool,
+    trust: bool,
+) -> Result<Statement, String> {
     let effect = match raw.effect.as_deref() {
         Some("Allow") => Effect::Allow,
         Some("Deny") => Effect::Deny,
@@ -265,7 +311,20 @@ fn statement(index: usize, raw: RawStatement<'_>, variables: bool) -> Result<Sta
         (Some(list), None) => pattern_list(list, false),
         (None, Some(list)) => pattern_list(list, true),
         (Some(_), Some(_)) => return Err("both Resource and NotResource".to_owned()),
+        (None, None) if trust => PatternList {
+            negated: false,
+            patterns: vec!["*".to_owned()],
+        },
         (None, None) => return Err("no Resource or NotResource".to_owned()),
+    };
+    let (principal, not_principal) = match (raw.principal, raw.not_principal) {
+        // An identity policy has no principal: the element is ignored there, as before.
+        _ if !trust => (None, false),
+        (Some(p), None) => (Some(principals(&p)?), false),
+        (None, Some(p)) => (Some(principals(&p)?), true),
+        (Some(_), Some(_)) => return Err("both Principal and NotPrincipal".to_owned()),
+        (None, None) if trust => return Err("no Principal or NotPrincipal".to_owned()),
+        (None, None) => (None, false),
     };
     let actions_lower = actions
         .patterns
@@ -294,7 +353,50 @@ fn statement(index: usize, raw: RawStatement<'_>, variables: bool) -> Result<Sta
         resource_tokens,
         condition_keys,
         conditions,
+        principal,
+        not_principal,
     })
+}
+
+/// A `Principal` element: `"*"`, or a map of `AWS`/`Service`/`Federated`/`CanonicalUser` to
+/// a value or a list of values.
+fn principals(value: &serde_json::Value) -> Result<Principals, String> {
+    use serde_json::Value;
+    let mut out = Principals::default();
+    let strings = |v: &Value| -> Result<Vec<String>, String> {
+        match v {
+            Value::String(s) => Ok(vec![s.clone()]),
+            Value::Array(items) => items
+                .iter()
+                .map(|i| match i {
+                    Value::String(s) => Ok(s.clone()),
+                    _ => Err("a Principal value that is not a string".to_owned()),
+                })
+                .collect(),
+            _ => Err("a Principal value that is not a string or a list".to_owned()),
+        }
+    };
+    match value {
+        Value::String(s) if s == "*" => out.any = true,
+        Value::Object(map) => {
+            for (kind, v) in map {
+                let values = strings(v)?;
+                match kind.as_str() {
+                    "AWS" => {
+                        out.any |= values.iter().any(|v| v == "*");
+                        out.aws.extend(values.into_iter().filter(|v| v != "*"));
+                    }
+                    "Service" => out.service.extend(values),
+                    "Federated" => out.federated.extend(values),
+                    // Canonical users are S3's; nothing in an IAM export is one.
+                    "CanonicalUser" => {}
+                    other => return Err(format!("unknown principal type {other:?}")),
+                }
+            }
+        }
+        _ => return Err("Principal is neither \"*\" nor a map".to_owned()),
+    }
+    Ok(out)
 }
 
 fn pattern_list(list: StrList<'_>, negated: bool) -> PatternList {
@@ -328,6 +430,10 @@ struct RawStatement<'a> {
     not_resource: Option<StrList<'a>>,
     #[serde(rename = "Condition", default)]
     condition: Option<ConditionBlock>,
+    #[serde(rename = "Principal", default)]
+    principal: Option<serde_json::Value>,
+    #[serde(rename = "NotPrincipal", default)]
+    not_principal: Option<serde_json::Value>,
 }
 
 /// `Statement`: one object or a list of them.

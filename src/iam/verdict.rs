@@ -30,6 +30,10 @@ pub struct Evaluation {
     pub service_linked_roles_skipped: usize,
     /// What could not be judged; non-empty means the result is incomplete.
     pub problems: Vec<Problem>,
+    /// Principals that can become able to do more than they hold (by principal index),
+    /// with the shortest path.
+    pub indirect: Vec<super::paths::IndirectAccess>,
+    pub path_stats: super::paths::PathStats,
 }
 
 /// One user or role.

@@ -75,8 +75,8 @@ pub struct GroupDetail {
     pub attached_managed_policies: Vec<AttachedPolicy>,
 }
 
-/// An IAM role with its inline and attached policies. The trust policy is not kept: who may
-/// assume a role does not change what the role may do.
+/// An IAM role with its inline and attached policies, its trust policy (who may assume it) and
+/// its instance profiles (how EC2 can be handed it).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RoleDetail {
@@ -95,6 +95,25 @@ pub struct RoleDetail {
     /// `None` when the source did not say (AWS omits an empty list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
+    /// The trust policy; `None` when the source did not include it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assume_role_policy_document: Option<PolicyDocument>,
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub instance_profile_list: Vec<InstanceProfile>,
+}
+
+/// An instance profile holding a role (only its name and ARN are kept).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct InstanceProfile {
+    #[serde(default)]
+    pub instance_profile_name: String,
+    #[serde(default)]
+    pub arn: String,
 }
 
 impl RoleDetail {

@@ -28,6 +28,8 @@ pub enum Details {
     MemberNotEnabled(MemberNotEnabled),
     ConfigChange(Box<ConfigChange>),
     WriteAccess(WriteAccess),
+    /// `indirect-write-access`.
+    IndirectWrite(IndirectWrite),
     /// `suppression-rule-hides-high`.
     SuppressionRule(Box<SuppressionRule>),
     /// `trusted-list-active` and `threat-list-not-active`.
@@ -302,6 +304,63 @@ impl WriteAccess {
     /// The held actions, granted without condition, whose grant makes a finding high.
     pub fn high_risk_actions(&self) -> &[&'static str] {
         &self.high_risk
+    }
+}
+
+/// Details of an `indirect-write-access` finding: what a principal can become able to do,
+/// and the path, read from the shared evaluation.
+#[derive(Clone)]
+pub struct IndirectWrite {
+    evaluation: Arc<Evaluation>,
+    /// Index into the evaluation's `indirect`.
+    index: usize,
+}
+
+impl IndirectWrite {
+    pub fn new(evaluation: Arc<Evaluation>, index: usize) -> IndirectWrite {
+        IndirectWrite { evaluation, index }
+    }
+
+    pub fn access(&self) -> Option<&crate::iam::IndirectAccess> {
+        self.evaluation.indirect.get(self.index)
+    }
+
+    /// `user` or `role`.
+    pub fn principal_type(&self) -> &'static str {
+        self.access()
+            .and_then(|a| self.evaluation.principals.get(a.principal))
+            .map_or("unknown", |p| p.kind.as_str())
+    }
+
+    /// The path as one line: `assume-role → arn:…:role/ops; holds guardduty:UpdateDetector`.
+    pub fn path_line(&self) -> String {
+        let Some(a) = self.access() else {
+            return String::new();
+        };
+        let mut parts: Vec<String> = a
+            .path
+            .iter()
+            .map(|s| {
+                let cond = if s.conditional { " (conditional)" } else { "" };
+                format!("{} → {}{cond}", s.method.as_str(), s.to)
+            })
+            .collect();
+        parts.push(format!("holds {}", a.path_action));
+        parts.join("; ")
+    }
+}
+
+impl PartialEq for IndirectWrite {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.evaluation, &other.evaluation) && self.index == other.index
+    }
+}
+
+impl std::fmt::Debug for IndirectWrite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IndirectWrite")
+            .field("index", &self.index)
+            .finish()
     }
 }
 

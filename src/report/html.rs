@@ -137,7 +137,10 @@ pub fn render(report: &Report, fail_on: FailOn, out: &mut dyn Write) -> std::io:
     for section in &report.sections {
         match &section.inventory {
             Inventory::Changes(_) => changes(section.active(), out)?,
-            Inventory::Permissions(_) => permissions(section.active(), out)?,
+            Inventory::Permissions(_) => {
+                permissions(section.active(), out)?;
+                indirect(section.active(), out)?;
+            }
             Inventory::Detectors(_) | Inventory::Organization(_) => {}
         }
     }
@@ -487,6 +490,76 @@ fn permissions<'a>(
             actions.len(),
             esc(&names.join(", ")),
             grants.join("<br>")
+        )?;
+    }
+    writeln!(out, "</tbody>\n</table>")
+}
+
+/// Who can become able to change GuardDuty, with the shortest path.
+fn indirect<'a>(
+    list: impl Iterator<Item = &'a Finding>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let rows: Vec<(&Finding, &crate::report::details::IndirectWrite)> = list
+        .filter_map(|f| match &f.details {
+            Details::IndirectWrite(d) => Some((f, d)),
+            _ => None,
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "<h2 id=\"access-paths\">Who can become able to change GuardDuty</h2>\n<table class=\"permissions\">\n\
+         <thead><tr><th>Severity</th><th>Principal</th><th>Reaches</th><th>Shortest path</th></tr></thead>\n<tbody>"
+    )?;
+    for (f, d) in rows {
+        let Some(access) = d.access() else { continue };
+        let names: Vec<String> = access
+            .actions
+            .iter()
+            .map(|a| {
+                let bare = a.action.strip_prefix("guardduty:").unwrap_or(a.action);
+                if a.conditional {
+                    format!("{bare} (conditional)")
+                } else {
+                    bare.to_owned()
+                }
+            })
+            .collect();
+        let steps: Vec<String> = access
+            .path
+            .iter()
+            .map(|s| {
+                let by: Vec<String> = s
+                    .allowed_by
+                    .iter()
+                    .map(|g| match &g.statement {
+                        Some(st) => format!("{} [{}]", g.policy.as_str(), st.as_str()),
+                        None => g.policy.as_str().to_owned(),
+                    })
+                    .collect();
+                format!(
+                    "<li><b>{}</b> {}{} <span class=\"mono\">({})</span></li>",
+                    esc(s.method.as_str()),
+                    esc(&s.to),
+                    if s.conditional { " (conditional)" } else { "" },
+                    esc(&by.join("; "))
+                )
+            })
+            .collect();
+        writeln!(
+            out,
+            "<tr class=\"path\"><td><span class=\"sev {}\">{}</span></td><td class=\"mono\">{}</td>\
+             <td><details><summary>{} action(s)</summary>{}</details></td><td><ol>{}<li>holds {}</li></ol></td></tr>",
+            f.severity,
+            f.severity,
+            esc(&f.resource),
+            access.actions.len(),
+            esc(&names.join(", ")),
+            steps.join(""),
+            esc(access.path_action)
         )?;
     }
     writeln!(out, "</tbody>\n</table>")

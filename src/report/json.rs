@@ -249,6 +249,21 @@ impl Serialize for Typed<'_> {
             Details::UnhandledFindings(d) => d.serialize(serializer),
             Details::Untagged(d) => d.serialize(serializer),
             Details::TelemetryBlocked(d) => d.serialize(serializer),
+            Details::IndirectWrite(d) => {
+                let mut map = serializer.serialize_map(Some(6))?;
+                map.serialize_entry("principal_type", d.principal_type())?;
+                match d.access() {
+                    Some(a) => {
+                        map.serialize_entry("actions", &a.actions)?;
+                        map.serialize_entry("path", &a.path)?;
+                        map.serialize_entry("path_action", a.path_action)?;
+                        map.serialize_entry("path_granted_by", &a.path_granted_by)?;
+                        map.serialize_entry("conditional", &a.conditional)?;
+                    }
+                    None => map.serialize_entry("path", &[(); 0])?,
+                }
+                map.end()
+            }
             Details::WriteAccess(d) => {
                 let actions = d.actions();
                 let mut map = serializer.serialize_map(Some(3))?;

@@ -159,8 +159,12 @@ fn resource_type(f: &Finding) -> &'static str {
         | CheckId::OrgAdministratorMissing
         | CheckId::OrgAdministratorDiffers => "AWS::Organizations::Organization",
         CheckId::RuntimeCoverageUnhealthy => "AWS::GuardDuty::Detector",
-        CheckId::NonPrivilegedWriteAccess if f.resource.contains(":role/") => "AWS::IAM::Role",
-        CheckId::NonPrivilegedWriteAccess => "AWS::IAM::User",
+        CheckId::NonPrivilegedWriteAccess | CheckId::IndirectWriteAccess
+            if f.resource.contains(":role/") =>
+        {
+            "AWS::IAM::Role"
+        }
+        CheckId::NonPrivilegedWriteAccess | CheckId::IndirectWriteAccess => "AWS::IAM::User",
         CheckId::GuardDutyConfigChange
         | CheckId::DetectorSuspended
         | CheckId::S3ProtectionOff
@@ -206,6 +210,7 @@ fn event(f: &Finding, run_time: i64) -> Event<'_> {
         | Details::NotCentrallyManaged(_)
         | Details::MemberNotEnabled(_)
         | Details::WriteAccess(_)
+        | Details::IndirectWrite(_)
         | Details::OrgAccountGap(_)
         | Details::OrgAutoEnable(_)
         | Details::OrgFeatureAutoEnable(_)

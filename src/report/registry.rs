@@ -47,6 +47,7 @@ pub enum CheckId {
     FindingFrequencySixHours,
     GuardDutyConfigChange,
     NonPrivilegedWriteAccess,
+    IndirectWriteAccess,
     OrgAccountNotMember,
     OrgMemberNotEnabled,
     OrgAutoEnableNone,
@@ -85,6 +86,7 @@ impl CheckId {
         CheckId::FindingFrequencySixHours,
         CheckId::GuardDutyConfigChange,
         CheckId::NonPrivilegedWriteAccess,
+        CheckId::IndirectWriteAccess,
         CheckId::OrgAccountNotMember,
         CheckId::OrgMemberNotEnabled,
         CheckId::OrgAutoEnableNone,
@@ -219,6 +221,15 @@ impl CheckId {
                   or cap them with a permissions boundary), keeping them only for the security team's roles; \
                   if this principal is meant to manage GuardDuty, pass its ARN with `--privileged`. \
                   `gdaudit permissions explain PRINCIPAL` shows every statement involved.",
+            },
+            CheckId::IndirectWriteAccess => &CheckInfo {
+                id: "indirect-write-access",
+                severity: Severity::High,
+                title: "A non-privileged user or role can become able to change GuardDuty",
+                remediation: "Break the first step of `details.path`: narrow the `sts:AssumeRole` grant or the role's trust \
+                  policy, remove the IAM write (attach/put policy, create policy version, add to group, create access key, \
+                  update trust policy) or the `iam:PassRole`, or cap them with a permissions boundary or an SCP. \
+                  `gdaudit permissions explain PRINCIPAL` prints the path with every statement on it.",
             },
             CheckId::OrgAccountNotMember => &CheckInfo {
                 id: "org-account-not-member",

@@ -11,6 +11,7 @@ use super::details::{ChangeOutcome, ConfigChange, Details};
 use super::finding::{Finding, Severity};
 use super::inventory::{ChangesSummary, ConfigurationOut, DetectorRow, PermissionsSummary};
 use super::layout::{Cell, Column, Grid, cut};
+use super::registry::CheckId;
 use super::sanitize::clean;
 use super::{Inventory, RegionState, Report, Section};
 use crate::iam::PrivilegeReason;
@@ -531,7 +532,9 @@ fn render_permissions(
             summary.source
         ),
     )?;
-    if section.active().next().is_none() {
+    let direct = |f: &&Finding| f.check == CheckId::NonPrivilegedWriteAccess;
+    let indirect = |f: &&Finding| f.check == CheckId::IndirectWriteAccess;
+    if !section.active().any(|f| direct(&f)) {
         writeln!(
             out,
             "\nNo non-privileged user or role can change GuardDuty."
@@ -548,7 +551,7 @@ fn render_permissions(
         ]);
         // Findings are sorted most severe first; past a few hundred rows a table stops being
         // read, and the machine formats carry every one.
-        for f in section.active().take(MAX_PERMISSION_ROWS) {
+        for f in section.active().filter(direct).take(MAX_PERMISSION_ROWS) {
             let Details::WriteAccess(details) = &f.details else {
                 continue;
             };
@@ -597,7 +600,7 @@ fn render_permissions(
             ]);
         }
         grid.render(opts.width, opts.color, out)?;
-        let total = section.active().count();
+        let total = section.active().filter(direct).count();
         if total > MAX_PERMISSION_ROWS {
             para(
                 out,
@@ -610,6 +613,51 @@ fn render_permissions(
                 ),
             )?;
         }
+    }
+    if section.active().any(|f| indirect(&f)) {
+        writeln!(out, "\nPrincipals that can become able to change GuardDuty")?;
+        let mut grid = Grid::new(vec![
+            Column::cut("Severity", 8, 0),
+            Column::cut("Principal", 64, 0),
+            Column::cut("Reaches", 18, 2),
+            Column::wrap("Shortest path", 1).or_below(),
+        ]);
+        for f in section.active().filter(indirect).take(MAX_PERMISSION_ROWS) {
+            let Details::IndirectWrite(details) = &f.details else {
+                continue;
+            };
+            let Some(access) = details.access() else {
+                continue;
+            };
+            let conditional = access.actions.iter().filter(|a| a.conditional).count();
+            let count = if conditional > 0 {
+                format!("{} ({conditional} cond.)", access.actions.len())
+            } else {
+                access.actions.len().to_string()
+            };
+            grid.row(vec![
+                Cell::severity(f.severity),
+                Cell::new(clean(&f.resource)),
+                Cell::new(count),
+                Cell::new(clean(&details.path_line())),
+            ]);
+        }
+        grid.render(opts.width, opts.color, out)?;
+        let total = section.active().filter(indirect).count();
+        if total > MAX_PERMISSION_ROWS {
+            para(
+                out,
+                opts.width,
+                "",
+                "  ",
+                &format!(
+                    "… and {} more principals, none more severe (all are in -o json, jsonl, csv and sarif)",
+                    total - MAX_PERMISSION_ROWS
+                ),
+            )?;
+        }
+    }
+    if section.active().next().is_some() {
         writeln!(
             out,
             "\nExplain one: gdaudit permissions explain PRINCIPAL [ACTION]"
@@ -649,8 +697,29 @@ fn render_permissions(
         "Summary: ",
         "  ",
         &format!(
-            "{} can change GuardDuty; {} service-linked role{} left out",
-            counted(section.active(), |s| section.count(s), "principal"),
+            "{} can change GuardDuty; {} can become able to; {} service-linked role{} left out",
+            counted(
+                section.active().filter(direct),
+                |s| {
+                    section
+                        .active()
+                        .filter(direct)
+                        .filter(|f| f.severity == s)
+                        .count()
+                },
+                "principal"
+            ),
+            counted(
+                section.active().filter(indirect),
+                |s| {
+                    section
+                        .active()
+                        .filter(indirect)
+                        .filter(|f| f.severity == s)
+                        .count()
+                },
+                "principal"
+            ),
             summary.service_linked_roles_skipped,
             if summary.service_linked_roles_skipped == 1 {
                 ""

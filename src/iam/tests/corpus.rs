@@ -3,15 +3,17 @@
 
 use super::*;
 use crate::checks::permissions::findings;
-use crate::report::finding::Severity;
+use crate::report::finding::{CheckId, Severity};
 
 /// What the engine makes of one export.
 struct Judged {
     eval: Evaluation,
     /// `kind/name` of the administrators.
     admins: Vec<String>,
-    /// `kind/name` and severity of each finding.
+    /// `kind/name` and severity of each `non-privileged-write-access` finding.
     flagged: Vec<(String, Severity)>,
+    /// `kind/name` and severity of each `indirect-write-access` finding.
+    indirect: Vec<(String, Severity)>,
     /// Each evaluation problem as `kind: policy`.
     problems: Vec<String>,
 }
@@ -22,10 +24,16 @@ fn judge(bytes: &[u8]) -> Judged {
     let eval = std::sync::Arc::new(evaluate_default(&read.details));
     let short = |arn: &str| arn.rsplit(':').next().unwrap_or(arn).to_owned();
     // The findings share the evaluation; they are gone before it is taken back below.
-    let flagged = findings(&eval)
-        .iter()
-        .map(|f| (short(&f.resource), f.severity))
-        .collect();
+    let all = findings(&eval);
+    let of = |check: CheckId| {
+        all.iter()
+            .filter(|f| f.check == check)
+            .map(|f| (short(&f.resource), f.severity))
+            .collect::<Vec<_>>()
+    };
+    let flagged = of(CheckId::NonPrivilegedWriteAccess);
+    let indirect = of(CheckId::IndirectWriteAccess);
+    drop(all);
     Judged {
         admins: eval
             .principals
@@ -34,6 +42,7 @@ fn judge(bytes: &[u8]) -> Judged {
             .map(|p| short(&p.arn))
             .collect(),
         flagged,
+        indirect,
         problems: eval
             .problems
             .iter()
@@ -182,4 +191,81 @@ fn an_export_survives_a_snapshot_round_trip_with_the_same_verdicts() {
     let before = serde_json::to_value(evaluate_default(&read.details)).unwrap();
     let after = serde_json::to_value(evaluate_default(&back)).unwrap();
     assert_eq!(before, after);
+}
+
+/// The example account is built from Bishop Fox's iam-vulnerable: each `privescN-Method-…`
+/// principal can escalate by that method, `fnN-…` are escalations other tools miss, `fpN-…`
+/// look like escalations and are not.
+#[test]
+fn cloudsplaining_example_account_access_paths() {
+    let j = judge(fixture!("cloudsplaining__examples__files__example.json"));
+    let found = |name: &str| {
+        j.indirect
+            .iter()
+            .find(|(n, _)| n.ends_with(name))
+            .map(|(_, s)| *s)
+    };
+    for name in [
+        "privesc1-CreateNewPolicyVersion-user",
+        "privesc1-CreateNewPolicyVersion-role",
+        "privesc3-CreateEC2WithExistingInstanceProfile-user",
+        "privesc4-CreateAccessKey-user",
+        "privesc5-CreateLoginProfile-user",
+        "privesc6-UpdateLoginProfile-user",
+        "privesc7-AttachUserPolicy-user",
+        "privesc8-AttachGroupPolicy-user",
+        "privesc9-AttachRolePolicy-role",
+        "privesc10-PutUserPolicy-user",
+        "privesc11-PutGroupPolicy-user",
+        "privesc12-PutRolePolicy-role",
+        "privesc13-AddUserToGroup-user",
+        "privesc14-UpdatingAssumeRolePolicy-user",
+        "privesc15-PassExistingRoleToNewLambdaThenInvoke-user",
+        "privesc18-PassExistingRoleToNewGlueDevEndpoint-user",
+        "privesc20-PassExistingRoleToCloudFormation-user",
+        "privesc-codeBuildCreateProjectPassRole-user",
+        "privesc-sageMakerCreateNotebookPassRole-user",
+        "privesc-AssumeRole-starting-role",
+        "privesc-AssumeRole-intermediate-role",
+        "fn1-privesc3-partial-user",
+        "fn2-exploitableResourceConstraint-user",
+    ] {
+        assert_eq!(found(name), Some(Severity::High), "{name}");
+    }
+    // `aws:TokenIssueTime` is not known from an export: conditional, so low.
+    assert_eq!(
+        found("fn3-exploitableConditionConstraint-user"),
+        Some(Severity::Low)
+    );
+    assert_eq!(
+        found("fp5-nonExploitableConditionConstraint-user"),
+        Some(Severity::Low)
+    );
+    for name in [
+        "fp1-allow-and-deny-user",
+        "fp2-allow-and-deny-multiple-policies-user",
+        "fp3-deny-iam-user",
+        "fp4-nonExploitableResourceConstraint-user",
+        // Its only other version is not in the export: nothing to make the default.
+        "privesc2-SetExistingDefaultPolicyVersion-user",
+        // Methods on existing resources the export does not describe (a function, an
+        // endpoint, a stack, an instance) or services gdaudit does not follow.
+        "privesc17-EditExistingLambdaFunctionWithRole-user",
+        "privesc19-UpdateExistingGlueDevEndpoint-user",
+        "privesc21-PassExistingRoleToNewDataPipeline-user",
+        "privesc-ssmSendCommand-user",
+        // No policy of its own in the export.
+        "privesc-AssumeRole-start-user",
+    ] {
+        assert_eq!(found(name), None, "{name}");
+    }
+    // Administrators are never flagged.
+    assert_eq!(found("obama"), None);
+    let j = judge(fixture!(
+        "cloudsplaining__test__files__example-authz-details.json"
+    ));
+    assert_eq!(
+        j.indirect,
+        vec![("role/OverprivilegedEC2".to_owned(), Severity::High)]
+    );
 }

@@ -50,10 +50,16 @@ fn aws_managed_policies_that_grant_guardduty_writes() {
     let (details, names) = dataset_account();
     assert_eq!(names.len(), 1641);
     let eval = evaluate_default(&details);
+    // The roles are only holders of the policies: they have no trust policies.
+    let problems: Vec<&Problem> = eval
+        .problems
+        .iter()
+        .filter(|p| p.kind != ProblemKind::MissingTrustPolicy)
+        .collect();
     assert!(
-        eval.problems.is_empty(),
+        problems.is_empty(),
         "{:#?}",
-        &eval.problems[..eval.problems.len().min(5)]
+        &problems[..problems.len().min(5)]
     );
     assert_eq!(eval.principals.len(), names.len());
 

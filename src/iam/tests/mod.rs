@@ -5,6 +5,7 @@ mod corpus;
 mod dataset;
 mod exact;
 mod explain;
+mod paths;
 mod rules;
 
 use super::*;
