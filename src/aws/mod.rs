@@ -5,6 +5,7 @@
 pub mod assume;
 pub mod athena;
 pub mod cloudtrail;
+pub mod error_body;
 pub mod errors;
 pub mod guardduty;
 pub mod guardduty_objects;
