@@ -40,6 +40,42 @@ pub enum SetupError {
          or run `aws sso login` ({0})"
     )]
     NoCredentials(String),
+    /// An endpoint variable set to nothing. AWS documents one valid value, a URL with a scheme
+    /// and a host; the SDK panics on an empty one, and gdaudit will not guess whether "the
+    /// default endpoints" or a value that failed to expand (an emulator's URL) was meant.
+    #[error("{0} is set but empty: give it an endpoint URL (scheme and host) or unset it")]
+    EmptyEndpoint(String),
+}
+
+/// The first endpoint variable (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`) among
+/// `vars` that is set to nothing but blanks, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`
+/// says to ignore them all.
+pub fn empty_endpoint_variable<I>(vars: I) -> Option<String>
+where
+    I: IntoIterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+{
+    let mut empty: Vec<String> = Vec::new();
+    let mut ignored = false;
+    for (name, value) in vars {
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        if name == "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS" {
+            ignored = value
+                .to_str()
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        } else if (name == "AWS_ENDPOINT_URL" || name.starts_with("AWS_ENDPOINT_URL_"))
+            && value.to_str().is_some_and(|v| v.trim().is_empty())
+        {
+            empty.push(name.to_owned());
+        }
+    }
+    empty.sort();
+    if ignored {
+        None
+    } else {
+        empty.into_iter().next()
+    }
 }
 
 /// Runs `work` on every item, at most `concurrency` at once, and returns the results in the
@@ -122,6 +158,9 @@ pub const DEFAULT_HOME_REGION: &str = "us-east-1";
 /// Loads the SDK configuration from the standard chain (env, profiles, SSO, IMDS) and
 /// makes sure credentials can be had, so that a missing login is one clear error.
 pub async fn connect(opts: &ConnectOptions) -> Result<SdkConfig, SetupError> {
+    if let Some(name) = empty_endpoint_variable(std::env::vars_os()) {
+        return Err(SetupError::EmptyEndpoint(name));
+    }
     let timeouts = TimeoutConfig::builder()
         .operation_timeout(opts.timeout)
         .operation_attempt_timeout(opts.timeout)
@@ -159,4 +198,48 @@ pub fn home_region(config: &SdkConfig) -> String {
         .region()
         .map(|r| r.as_ref().to_owned())
         .unwrap_or_else(|| DEFAULT_HOME_REGION.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(std::ffi::OsString, std::ffi::OsString)> {
+        pairs
+            .iter()
+            .map(|(n, v)| ((*n).into(), (*v).into()))
+            .collect()
+    }
+
+    #[test]
+    fn an_empty_endpoint_variable_is_named() {
+        assert_eq!(
+            empty_endpoint_variable(vars(&[("AWS_ENDPOINT_URL", "")])).as_deref(),
+            Some("AWS_ENDPOINT_URL")
+        );
+        assert_eq!(
+            empty_endpoint_variable(vars(&[
+                ("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
+                ("AWS_ENDPOINT_URL_GUARDDUTY", "  ")
+            ]))
+            .as_deref(),
+            Some("AWS_ENDPOINT_URL_GUARDDUTY")
+        );
+        assert_eq!(
+            empty_endpoint_variable(vars(&[("AWS_ENDPOINT_URL", "http://x")])),
+            None
+        );
+        assert_eq!(
+            empty_endpoint_variable(vars(&[("AWS_ENDPOINTS", ""), ("HOME", "")])),
+            None
+        );
+        // Ignored anyway: nothing to say.
+        assert_eq!(
+            empty_endpoint_variable(vars(&[
+                ("AWS_ENDPOINT_URL", ""),
+                ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
+            ])),
+            None
+        );
+    }
 }
