@@ -1,5 +1,6 @@
 //! An endpoint variable set to nothing (`AWS_ENDPOINT_URL=`, `AWS_ENDPOINT_URL_<SERVICE>=`)
-//! made the SDK panic. It is one line naming the variable, and the run could not start (3).
+//! made the SDK panic; one that is no URL (`localhost:4566`) failed every call with a dump of
+//! the request. Each is one line naming the variable, and the run could not start (3).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
@@ -40,4 +41,20 @@ fn an_empty_endpoint_variable_is_one_line_naming_it() {
         assert!(!stderr.contains("internal error"), "{stderr}");
         assert!(out.stdout.is_empty());
     }
+}
+
+#[test]
+fn an_endpoint_variable_that_is_no_url_is_one_line_naming_it() {
+    let out = gdaudit()
+        .env("AWS_ENDPOINT_URL", "localhost:4566")
+        .args(["detectors", "--regions", "eu-west-1", "--timeout", "2"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("AWS_ENDPOINT_URL is not an endpoint URL (\"localhost:4566\")"),
+        "{stderr}"
+    );
 }
