@@ -728,7 +728,7 @@ async fn a_200_carrying_an_error_is_no_empty_guardduty_or_organizations_page() {
     };
     use aws_sdk_guardduty::types::{DetectorStatus, Member};
 
-    // GuardDuty: ListDetectors and ListMembers each answer one 200-with-an-error first.
+    // GuardDuty: ListDetectors answers throttling in a 200 first, ListMembers a server error.
     let list = mock!(Client::list_detectors)
         .sequence()
         .http_status(200, Some(THROTTLED_200.into()))
@@ -736,7 +736,10 @@ async fn a_200_carrying_an_error_is_no_empty_guardduty_or_organizations_page() {
         .build();
     let members = mock!(Client::list_members)
         .sequence()
-        .http_status(200, Some(THROTTLED_200.into()))
+        .http_status(
+            200,
+            Some(r#"{"__type":"InternalServerErrorException","message":"boom"}"#.into()),
+        )
         .output(|| {
             ListMembersOutput::builder()
                 .members(
@@ -817,4 +820,5 @@ async fn a_200_carrying_an_error_is_no_empty_guardduty_or_organizations_page() {
         data.accounts, None,
         "no accounts is not an empty organization"
     );
+    assert_eq!(accounts.num_calls(), 1, "a denial is final, in a 200 too");
 }

@@ -205,6 +205,18 @@ where
     if error.kind == ErrorKind::Throttled {
         return Retryable::Throttled;
     }
+    // An error sent with a success status is retried as its code says: a server error is
+    // transient, anything else (access denied…) is final.
+    if let Some(found) = super::error_body::find(err) {
+        return if ["Internal", "ServiceUnavailable", "ServiceFailure"]
+            .iter()
+            .any(|part| found.code.contains(part))
+        {
+            Retryable::Transient
+        } else {
+            Retryable::No
+        };
+    }
     match err {
         SdkError::TimeoutError(_) | SdkError::ResponseError(_) => Retryable::Transient,
         SdkError::DispatchFailure(failure) if !failure.is_user() => Retryable::Transient,
