@@ -822,3 +822,70 @@ async fn a_200_carrying_an_error_is_no_empty_guardduty_or_organizations_page() {
     );
     assert_eq!(accounts.num_calls(), 1, "a denial is final, in a 200 too");
 }
+
+/// A body that sends a few bytes, then fails (a connection reset mid-transfer).
+struct CutOff(bool);
+
+impl http_body::Body for CutOff {
+    type Data = bytes::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, std::io::Error>>> {
+        let sent = std::mem::replace(&mut self.0, true);
+        std::task::Poll::Ready(Some(if sent {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "connection reset by peer",
+            ))
+        } else {
+            Ok(http_body::Frame::data(bytes::Bytes::from_static(b"{\"Rec")))
+        }))
+    }
+}
+
+#[tokio::test]
+async fn an_object_body_cut_off_is_fetched_again() {
+    use aws_sdk_s3::operation::get_object::GetObjectOutput;
+    use aws_sdk_s3::primitives::ByteStream;
+    use gdaudit::aws::s3::read_objects;
+
+    let cut_off = || {
+        GetObjectOutput::builder()
+            .body(ByteStream::new(
+                aws_smithy_types::body::SdkBody::from_body_1_x(CutOff(false)),
+            ))
+            .build()
+    };
+    let whole = || {
+        GetObjectOutput::builder()
+            .body(ByteStream::from_static(b"{\"Records\":[]}"))
+            .build()
+    };
+    let once = mock!(aws_sdk_s3::Client::get_object)
+        .match_requests(|r| r.key() == Some("a.json"))
+        .sequence()
+        .output(cut_off)
+        .output(whole)
+        .build();
+    let always = mock!(aws_sdk_s3::Client::get_object)
+        .match_requests(|r| r.key() == Some("b.json"))
+        .sequence()
+        .output(cut_off)
+        .repeatedly()
+        .build();
+    let client = s3(&[&once, &always]);
+    let keys = vec!["a.json".to_owned(), "b.json".to_owned()];
+    let read = read_objects(&client, "trail", keys, 2, |_, bytes| bytes.len()).await;
+    assert_eq!(*read[0].as_ref().unwrap(), 14, "fetched again, whole");
+    assert_eq!(once.num_calls(), 2);
+    let error = read[1].as_ref().unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Network);
+    assert!(
+        error.message.contains("could not be read to its end"),
+        "{error}"
+    );
+    assert_eq!(always.num_calls(), 3, "the transient budget: 1 + 2 retries");
+}
