@@ -149,3 +149,19 @@ fn a_snapshot_audit_keeps_its_verdict() {
     assert_eq!(out.status.code(), delivered);
     assert_quiet(&out);
 }
+
+#[test]
+fn completions_end_quietly_with_status_0_when_the_reader_goes_away() {
+    // `gdaudit completions bash | head -1` used to panic inside clap_complete.
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let mut cmd = gdaudit();
+        cmd.args(["completions", shell]);
+        let out = run_with_closed_stdout(cmd);
+        assert_eq!(out.status.code(), Some(0), "{shell}: {out:?}");
+        assert!(
+            out.stderr.is_empty(),
+            "{shell}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -139,7 +139,7 @@ fn collectors_used_by(file: &str) -> BTreeSet<String> {
                 .collect();
             rest[name.len()..].starts_with("::").then_some(name)
         })
-        .filter(|name| name != "errors")
+        .filter(|name| !matches!(name.as_str(), "errors" | "retry" | "error_body"))
         .collect()
 }
 

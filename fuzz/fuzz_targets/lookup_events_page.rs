@@ -1,6 +1,8 @@
 //! A LookupEvents response body, through the real SDK deserialiser and gdaudit's page reader:
 //! the first request is answered with the input (HTTP 200), any later one with an empty last
-//! page, so a NextToken in the input cannot loop.
+//! page, so a NextToken in the input cannot loop. Retries wait no time (a zero backoff), so
+//! an input that is retried (an error sent with HTTP 200, a throttling error) reaches the
+//! retry loop and the next attempt without slowing the run.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -50,6 +52,12 @@ fn client() -> &'static aws_sdk_cloudtrail::Client {
             .region(Region::new("eu-west-1"))
             .credentials_provider(Credentials::new("AKIDFUZZ", "secret", None, None, "fuzz"))
             .http_client(http)
+            // gdaudit takes its transient-retry budget from here; no time between attempts.
+            .retry_config(
+                aws_smithy_types::retry::RetryConfig::standard()
+                    .with_max_attempts(2)
+                    .with_initial_backoff(std::time::Duration::ZERO),
+            )
             .build();
         aws_sdk_cloudtrail::Client::from_conf(config)
     })
@@ -66,7 +74,8 @@ fuzz_target!(|data: &[u8]| {
         Timestamp::from_unix_millis(1_800_000_000_000),
     );
     opts.pace = std::time::Duration::ZERO;
-    opts.throttle_retries = 0;
+    opts.throttle_retries = 1;
+    opts.throttle_backoff = std::time::Duration::ZERO;
     opts.keep_raw = data.first().is_some_and(|b| b & 1 == 1);
     let read = runtime().block_on(lookup_region(client(), "eu-west-1", &opts));
     assert!(read.pages <= 2);

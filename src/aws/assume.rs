@@ -16,7 +16,7 @@ use aws_config::SdkConfig;
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 
-use super::errors::classify;
+use super::retry::{self, RetryPolicy};
 use crate::model::organization::{Assumed, AssumedAccount, Sweep};
 use crate::model::{IamData, RegionDetectors, RegionInfo};
 use crate::progress::Tick;
@@ -259,26 +259,33 @@ fn guardduty_client(config: &SdkConfig, region: &str) -> aws_sdk_guardduty::Clie
     aws_sdk_guardduty::Client::from_conf(conf)
 }
 
-/// sts:AssumeRole; the error names the role it tried.
+/// sts:AssumeRole, through gdaudit's retry loop; the error names the role it tried.
 async fn assume(
     client: &aws_sdk_sts::Client,
     role_arn: &str,
     session_name: &str,
     external_id: Option<String>,
 ) -> Result<Credentials, crate::model::CollectError> {
-    let out = client
-        .assume_role()
-        .role_arn(role_arn)
-        .role_session_name(session_name)
-        .set_external_id(external_id)
-        .duration_seconds(SESSION.as_secs() as i32)
-        .send()
-        .await
-        .map_err(|e| {
-            let mut error = classify("sts:AssumeRole", &e);
-            error.message = format!("{} (role {role_arn})", error.message);
-            error
-        })?;
+    let policy = RetryPolicy::from_sdk(
+        client.config().retry_config(),
+        client.config().timeout_config(),
+    );
+    let out = retry::unpaced("sts:AssumeRole", &policy, || {
+        client
+            .assume_role()
+            .role_arn(role_arn)
+            .role_session_name(session_name)
+            .set_external_id(external_id.clone())
+            .duration_seconds(SESSION.as_secs() as i32)
+            .customize()
+            .config_override(crate::no_sdk_retries!(aws_sdk_sts))
+            .send()
+    })
+    .await
+    .map_err(|mut error| {
+        error.message = format!("{} (role {role_arn})", error.message);
+        error
+    })?;
     let Some(creds) = out.credentials() else {
         return Err(crate::model::CollectError {
             kind: crate::model::ErrorKind::Other,

@@ -13,7 +13,7 @@ use aws_sdk_athena::Client;
 use aws_sdk_athena::types::{QueryExecutionState, ResultConfiguration};
 use serde_json::{Map, Value};
 
-use super::errors::classify;
+use super::retry::{self, RetryPolicy};
 use crate::model::cloudtrail::GUARDDUTY_SOURCE;
 use crate::model::time::Timestamp;
 use crate::model::{CollectError, ErrorKind};
@@ -216,7 +216,13 @@ pub fn client(config: &SdkConfig) -> Client {
 /// failed, was cancelled or took too long is [`QueryResult::error`], with Athena's reason.
 pub async fn run_query(client: &Client, sql: &str, opts: &QueryOptions) -> QueryResult {
     let mut result = QueryResult::default();
-    let mut request = client.start_query_execution().query_string(sql);
+    // One token for every attempt: a retried start whose first attempt did reach Athena
+    // (a 500 after the fact) is the same query, not a second one to pay for.
+    let token = format!("gdaudit-{:016x}{:016x}", retry::roll(), retry::roll());
+    let mut request = client
+        .start_query_execution()
+        .query_string(sql)
+        .client_request_token(token);
     if let Some(workgroup) = &opts.workgroup {
         request = request.work_group(workgroup);
     }
@@ -227,7 +233,16 @@ pub async fn run_query(client: &Client, sql: &str, opts: &QueryOptions) -> Query
                 .build(),
         );
     }
-    let id = match request.send().await {
+    let policy = policy(client);
+    let started = retry::unpaced("athena:StartQueryExecution", &policy, || {
+        request
+            .clone()
+            .customize()
+            .config_override(crate::no_sdk_retries!(aws_sdk_athena))
+            .send()
+    })
+    .await;
+    let id = match started {
         Ok(out) => match out.query_execution_id {
             Some(id) => id,
             None => {
@@ -235,8 +250,8 @@ pub async fn run_query(client: &Client, sql: &str, opts: &QueryOptions) -> Query
                 return result;
             }
         },
-        Err(err) => {
-            result.error = Some(classify("athena:StartQueryExecution", &err));
+        Err(error) => {
+            result.error = Some(error);
             return result;
         }
     };
@@ -259,15 +274,19 @@ async fn wait(
     opts: &QueryOptions,
     result: &mut QueryResult,
 ) -> Result<(), CollectError> {
+    let policy = policy(client);
     let started = tokio::time::Instant::now();
     let mut pause = opts.poll_first;
     loop {
-        let out = client
-            .get_query_execution()
-            .query_execution_id(id)
-            .send()
-            .await
-            .map_err(|err| classify("athena:GetQueryExecution", &err))?;
+        let out = retry::unpaced("athena:GetQueryExecution", &policy, || {
+            client
+                .get_query_execution()
+                .query_execution_id(id)
+                .customize()
+                .config_override(crate::no_sdk_retries!(aws_sdk_athena))
+                .send()
+        })
+        .await?;
         let execution = out.query_execution();
         result.bytes_scanned = execution
             .and_then(|e| e.statistics())
@@ -316,16 +335,20 @@ async fn read_pages(
     id: &str,
     result: &mut QueryResult,
 ) -> Result<(), CollectError> {
+    let policy = policy(client);
     let mut token: Option<String> = None;
     loop {
-        let out = client
-            .get_query_results()
-            .query_execution_id(id)
-            .max_results(1000)
-            .set_next_token(token.clone())
-            .send()
-            .await
-            .map_err(|err| classify("athena:GetQueryResults", &err))?;
+        let out = retry::unpaced("athena:GetQueryResults", &policy, || {
+            client
+                .get_query_results()
+                .query_execution_id(id)
+                .max_results(1000)
+                .set_next_token(token.clone())
+                .customize()
+                .config_override(crate::no_sdk_retries!(aws_sdk_athena))
+                .send()
+        })
+        .await?;
         result.pages += 1;
         let Some(set) = out.result_set() else {
             break;
@@ -363,6 +386,14 @@ async fn read_pages(
         }
     }
     Ok(())
+}
+
+/// gdaudit's retry budget for `client` (every call goes through `retry::unpaced`).
+fn policy(client: &Client) -> RetryPolicy {
+    RetryPolicy::from_sdk(
+        client.config().retry_config(),
+        client.config().timeout_config(),
+    )
 }
 
 fn other(operation: &str, message: &str) -> CollectError {

@@ -43,6 +43,22 @@ pub fn classify<E>(operation: &str, err: &SdkError<E, HttpResponse>) -> CollectE
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
+    // An error sent in a success response's body is that error (see `error_body`).
+    if let Some(found) = super::error_body::find(err) {
+        let message = match &found.message {
+            Some(message) => format!(
+                "{}: {} (in an HTTP {} response)",
+                found.code, message, found.status
+            ),
+            None => format!("{} (in an HTTP {} response)", found.code, found.status),
+        };
+        return CollectError {
+            kind: kind_of_code(Some(&found.code)),
+            operation: operation.to_owned(),
+            code: Some(found.code.clone()),
+            message: bounded(one_line(&message)),
+        };
+    }
     let (kind, code) = match err {
         SdkError::TimeoutError(_) => (ErrorKind::Network, None),
         SdkError::DispatchFailure(_) => (ErrorKind::Network, None),
@@ -110,7 +126,11 @@ fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
         }
         next = e.source();
     }
-    let mut message = parts.join(": ");
+    bounded(parts.join(": "))
+}
+
+/// At most [`MAX_MESSAGE`] bytes of `message`, cut at a character boundary.
+fn bounded(mut message: String) -> String {
     if message.len() > MAX_MESSAGE {
         let cut = (0..=MAX_MESSAGE)
             .rev()

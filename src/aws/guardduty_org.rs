@@ -7,7 +7,9 @@
 //! Pacing: GuardDuty's API limits are per account and per region, so regions proceed in
 //! parallel (at most `concurrency` at once); within one region at most
 //! [`MEMBER_BATCHES_IN_FLIGHT`] GetMemberDetectors batches are in flight, so 1,000 members
-//! (20 batches) never burst 20 requests at one regional endpoint.
+//! (20 batches) never burst 20 requests at one regional endpoint. Every call goes through
+//! gdaudit's retry loop (`super::retry`), which retries throttling, HTTP 5xx, time-outs and
+//! resets with one bounded backoff.
 
 use std::sync::Arc;
 
@@ -16,7 +18,7 @@ use aws_sdk_guardduty::Client;
 use aws_sdk_guardduty::types::{CoverageStatisticsType, DataSourceConfigurationsResult};
 use tokio::sync::Semaphore;
 
-use super::errors::classify;
+use super::retry::{self, RetryPolicy};
 use crate::model::organization::{
     AutoEnable, CoverageStatistics, MemberDetector, OrgAdditionalConfiguration, OrgAdminAccount,
     OrgConfiguration, OrgDataSources, OrgFeature, OrgRegion, TargetError, UnprocessedAccount,
@@ -29,6 +31,21 @@ pub const MEMBER_BATCH: usize = 50;
 
 /// At most this many GetMemberDetectors calls in flight per region.
 pub const MEMBER_BATCHES_IN_FLIGHT: usize = 4;
+
+/// gdaudit's retry budget for `client` (every call goes through `retry::unpaced`).
+fn policy(client: &Client) -> RetryPolicy {
+    RetryPolicy::from_sdk(
+        client.config().retry_config(),
+        client.config().timeout_config(),
+    )
+}
+
+/// `no_sdk_retries!` for GuardDuty.
+macro_rules! once {
+    () => {
+        crate::no_sdk_retries!(aws_sdk_guardduty)
+    };
+}
 
 /// Features whose agents GetCoverageStatistics reports on.
 const RUNTIME_FEATURES: &[&str] = &["RUNTIME_MONITORING", "EKS_RUNTIME_MONITORING"];
@@ -187,15 +204,19 @@ fn runtime_monitoring_on(region: &OrgRegion) -> bool {
 }
 
 async fn list_admin_accounts(client: &Client) -> Result<Vec<OrgAdminAccount>, CollectError> {
+    let policy = policy(client);
     let mut out = Vec::new();
     let mut token: Option<String> = None;
     loop {
-        let page = client
-            .list_organization_admin_accounts()
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| classify("guardduty:ListOrganizationAdminAccounts", &e))?;
+        let page = retry::unpaced("guardduty:ListOrganizationAdminAccounts", &policy, || {
+            client
+                .list_organization_admin_accounts()
+                .set_next_token(token.clone())
+                .customize()
+                .config_override(once!())
+                .send()
+        })
+        .await?;
         out.extend(page.admin_accounts().iter().filter_map(|a| {
             Some(OrgAdminAccount {
                 account_id: a.admin_account_id()?.to_owned(),
@@ -224,15 +245,20 @@ async fn describe_configuration(
         features: Vec::new(),
         data_sources: None,
     };
+    let policy = policy(client);
     let mut token: Option<String> = None;
     loop {
-        let page = client
-            .describe_organization_configuration()
-            .detector_id(detector_id)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| classify("guardduty:DescribeOrganizationConfiguration", &e))?;
+        let operation = "guardduty:DescribeOrganizationConfiguration";
+        let page = retry::unpaced(operation, &policy, || {
+            client
+                .describe_organization_configuration()
+                .detector_id(detector_id)
+                .set_next_token(token.clone())
+                .customize()
+                .config_override(once!())
+                .send()
+        })
+        .await?;
         out.auto_enable_members = out.auto_enable_members.or_else(|| {
             page.auto_enable_organization_members()
                 .map(|a| AutoEnable::parse(a.as_str()))
@@ -308,12 +334,16 @@ async fn member_detectors(client: &Client, detector_id: &str, ids: &[String]) ->
         let batch = batch.to_vec();
         tasks.spawn(async move {
             let _permit = limit.acquire_owned().await.ok();
-            let result = client
-                .get_member_detectors()
-                .detector_id(detector_id)
-                .set_account_ids(Some(batch.clone()))
-                .send()
-                .await;
+            let result = retry::unpaced("guardduty:GetMemberDetectors", &policy(&client), || {
+                client
+                    .get_member_detectors()
+                    .detector_id(&detector_id)
+                    .set_account_ids(Some(batch.clone()))
+                    .customize()
+                    .config_override(once!())
+                    .send()
+            })
+            .await;
             (index, batch, result)
         });
     }
@@ -345,8 +375,7 @@ async fn member_detectors(client: &Client, detector_id: &str, ids: &[String]) ->
                         })
                     }));
             }
-            Err(err) => {
-                let error = classify("guardduty:GetMemberDetectors", &err);
+            Err(error) => {
                 out.errors
                     .extend(batch.into_iter().map(|target| TargetError {
                         target,
@@ -420,14 +449,17 @@ fn data_sources_from(ds: &DataSourceConfigurationsResult) -> DataSources {
 }
 
 async fn coverage(client: &Client, detector_id: &str) -> Result<CoverageStatistics, CollectError> {
-    let resp = client
-        .get_coverage_statistics()
-        .detector_id(detector_id)
-        .statistics_type(CoverageStatisticsType::CountByCoverageStatus)
-        .statistics_type(CoverageStatisticsType::CountByResourceType)
-        .send()
-        .await
-        .map_err(|e| classify("guardduty:GetCoverageStatistics", &e))?;
+    let resp = retry::unpaced("guardduty:GetCoverageStatistics", &policy(client), || {
+        client
+            .get_coverage_statistics()
+            .detector_id(detector_id)
+            .statistics_type(CoverageStatisticsType::CountByCoverageStatus)
+            .statistics_type(CoverageStatisticsType::CountByResourceType)
+            .customize()
+            .config_override(once!())
+            .send()
+    })
+    .await?;
     let stats = resp.coverage_statistics();
     Ok(CoverageStatistics {
         by_status: stats

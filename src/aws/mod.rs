@@ -5,6 +5,7 @@
 pub mod assume;
 pub mod athena;
 pub mod cloudtrail;
+pub mod error_body;
 pub mod errors;
 pub mod guardduty;
 pub mod guardduty_objects;
@@ -39,6 +40,60 @@ pub enum SetupError {
          or run `aws sso login` ({0})"
     )]
     NoCredentials(String),
+    /// An endpoint variable set to nothing. AWS documents one valid value, a URL with a scheme
+    /// and a host; the SDK panics on an empty one, and gdaudit will not guess whether "the
+    /// default endpoints" or a value that failed to expand (an emulator's URL) was meant.
+    #[error("{0} is set but empty: give it an endpoint URL (scheme and host) or unset it")]
+    EmptyEndpoint(String),
+    /// An endpoint variable that is no URL (`localhost:4566`): every call would fail with the
+    /// SDK's dump of the request.
+    #[error(
+        "{0} is not an endpoint URL ({1:?}): give it a scheme and host, e.g. http://127.0.0.1:5000"
+    )]
+    BadEndpoint(String, String),
+}
+
+/// The first endpoint variable (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`, by name)
+/// among `vars` that is set to nothing but blanks, or to something that is not an http(s) URL
+/// with a host — unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` says to ignore them all.
+pub fn bad_endpoint_variable<I>(vars: I) -> Option<SetupError>
+where
+    I: IntoIterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+{
+    let mut bad: Vec<(String, String)> = Vec::new();
+    let mut ignored = false;
+    for (name, value) in vars {
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        let value = value.to_string_lossy().trim().to_owned();
+        if name == "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS" {
+            ignored = value.eq_ignore_ascii_case("true");
+        } else if (name == "AWS_ENDPOINT_URL" || name.starts_with("AWS_ENDPOINT_URL_"))
+            && !is_endpoint_url(&value)
+        {
+            bad.push((name.to_owned(), value));
+        }
+    }
+    bad.sort();
+    let (name, value) = bad.into_iter().next().filter(|_| !ignored)?;
+    Some(if value.is_empty() {
+        SetupError::EmptyEndpoint(name)
+    } else {
+        SetupError::BadEndpoint(name, value)
+    })
+}
+
+/// `http://host…` or `https://host…` (any case), the host not empty.
+fn is_endpoint_url(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|rest| {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        !host.is_empty() && !host.starts_with(':') && !host.contains(char::is_whitespace)
+    })
 }
 
 /// Runs `work` on every item, at most `concurrency` at once, and returns the results in the
@@ -121,6 +176,9 @@ pub const DEFAULT_HOME_REGION: &str = "us-east-1";
 /// Loads the SDK configuration from the standard chain (env, profiles, SSO, IMDS) and
 /// makes sure credentials can be had, so that a missing login is one clear error.
 pub async fn connect(opts: &ConnectOptions) -> Result<SdkConfig, SetupError> {
+    if let Some(error) = bad_endpoint_variable(std::env::vars_os()) {
+        return Err(error);
+    }
     let timeouts = TimeoutConfig::builder()
         .operation_timeout(opts.timeout)
         .operation_attempt_timeout(opts.timeout)
@@ -158,4 +216,68 @@ pub fn home_region(config: &SdkConfig) -> String {
         .region()
         .map(|r| r.as_ref().to_owned())
         .unwrap_or_else(|| DEFAULT_HOME_REGION.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(std::ffi::OsString, std::ffi::OsString)> {
+        pairs
+            .iter()
+            .map(|(n, v)| ((*n).into(), (*v).into()))
+            .collect()
+    }
+
+    fn named(pairs: &[(&str, &str)]) -> Option<String> {
+        bad_endpoint_variable(vars(pairs)).map(|e| e.to_string())
+    }
+
+    #[test]
+    fn an_empty_or_malformed_endpoint_variable_is_named() {
+        let empty = named(&[("AWS_ENDPOINT_URL", "")]).unwrap();
+        assert!(
+            empty.starts_with("AWS_ENDPOINT_URL is set but empty"),
+            "{empty}"
+        );
+        let blank = named(&[
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
+            ("AWS_ENDPOINT_URL_GUARDDUTY", "  "),
+        ])
+        .unwrap();
+        assert!(
+            blank.starts_with("AWS_ENDPOINT_URL_GUARDDUTY is set but empty"),
+            "{blank}"
+        );
+        for value in [
+            "localhost:4566",
+            "not a url",
+            "http://",
+            "https:///x",
+            "ftp://h",
+        ] {
+            let error = named(&[("AWS_ENDPOINT_URL_STS", value)]).unwrap();
+            assert!(
+                error.starts_with("AWS_ENDPOINT_URL_STS is not an endpoint URL"),
+                "{error}"
+            );
+            assert!(!error.contains('\n'));
+        }
+        for value in [
+            "http://x",
+            "HTTPS://guardduty.eu-west-1.amazonaws.com/",
+            "http://[::1]:5000",
+        ] {
+            assert_eq!(named(&[("AWS_ENDPOINT_URL", value)]), None, "{value}");
+        }
+        assert_eq!(named(&[("AWS_ENDPOINTS", ""), ("HOME", "")]), None);
+        // Ignored anyway: nothing to say.
+        assert_eq!(
+            named(&[
+                ("AWS_ENDPOINT_URL", ""),
+                ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
+            ]),
+            None
+        );
+    }
 }

@@ -6,10 +6,11 @@
 //! Pacing: Organizations is one global endpoint whose API is rate-limited per account, far
 //! below GuardDuty's per-region limits. Every Organizations request here first takes a permit
 //! from one [`Pacer`] shared by the whole collection, so at most [`ORG_MAX_IN_FLIGHT`] are in
-//! flight at once, however many OUs or accounts there are; and the client uses the SDK's
-//! *adaptive* retry mode, whose client-side token bucket slows the request rate down after a
-//! throttling error instead of only retrying. Account places in the tree come from walking it
-//! (one listing per OU), never from one ListParents per account.
+//! flight at once, however many OUs or accounts there are. Every attempt, retries included,
+//! takes its own permit, and throttling, HTTP 5xx, time-outs and resets are retried through
+//! gdaudit's one retry loop (`super::retry`: bounded, jittered backoff; no permit is held
+//! while waiting). Account places in the tree come from walking it (one listing per OU),
+//! never from one ListParents per account.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -18,10 +19,9 @@ use aws_config::SdkConfig;
 use aws_sdk_organizations::Client;
 use aws_sdk_organizations::types::{Account, PolicyType};
 use aws_smithy_types::date_time::Format;
-use aws_smithy_types::retry::{RetryConfig, RetryMode};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::errors::classify;
+use super::retry::{self, RetryPolicy};
 use crate::model::RegionInfo;
 use crate::model::organization::{
     AccountStatus, OrgAccount, OrgData, OrgRoot, Organization, OrganizationalUnit, OuRef, ScpData,
@@ -76,17 +76,49 @@ pub async fn collect_org(
     data
 }
 
-/// The Organizations client for `config`, with adaptive retries (see the module docs).
+/// The Organizations client for `config` (its retry budget is gdaudit's, see the module docs).
 pub fn client(config: &SdkConfig) -> Client {
-    let retry = config
-        .retry_config()
-        .cloned()
-        .unwrap_or_else(RetryConfig::standard)
-        .with_retry_mode(RetryMode::Adaptive);
-    let conf = aws_sdk_organizations::config::Builder::from(config)
-        .retry_config(retry)
-        .build();
-    Client::from_conf(conf)
+    Client::new(config)
+}
+
+/// One Organizations request through the retry loop; every attempt waits for a slot of
+/// `pacer`, and `progress` counts the request once, however often it was tried.
+async fn request<T, E, F, Fut>(
+    client: &Client,
+    pacer: &Pacer,
+    progress: &Tick,
+    operation: &str,
+    mut send: F,
+) -> Result<T, crate::model::CollectError>
+where
+    E: aws_sdk_organizations::error::ProvideErrorMetadata + std::error::Error + 'static,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<
+            Output = Result<T, aws_sdk_organizations::error::SdkError<E, retry::HttpResponse>>,
+        >,
+{
+    let policy = RetryPolicy::from_sdk(
+        client.config().retry_config(),
+        client.config().timeout_config(),
+    );
+    progress.add_total(1);
+    let result = retry::unpaced(operation, &policy, || {
+        let attempt = send();
+        async move {
+            let _slot = pacer.slot().await;
+            attempt.await
+        }
+    })
+    .await;
+    progress.inc();
+    result
+}
+
+/// `no_sdk_retries!` for Organizations.
+macro_rules! once {
+    () => {
+        crate::no_sdk_retries!(aws_sdk_organizations)
+    };
 }
 
 /// Reads the organization, its accounts and its OU tree (and SCPs when asked). `progress`
@@ -187,11 +219,15 @@ async fn describe_organization(
     pacer: &Pacer,
     progress: &Tick,
 ) -> Result<Organization, crate::model::CollectError> {
-    let _slot = pacer.slot().await;
-    progress.add_total(1);
-    let result = client.describe_organization().send().await;
-    progress.inc();
-    let out = result.map_err(|e| classify("organizations:DescribeOrganization", &e))?;
+    let operation = "organizations:DescribeOrganization";
+    let out = request(client, pacer, progress, operation, || {
+        client
+            .describe_organization()
+            .customize()
+            .config_override(once!())
+            .send()
+    })
+    .await?;
     let org = out.organization();
     Ok(Organization {
         id: org.and_then(|o| o.id()).unwrap_or_default().to_owned(),
@@ -232,12 +268,17 @@ async fn list_accounts(
     pacer: &Pacer,
     progress: &Tick,
 ) -> Result<Vec<OrgAccount>, crate::model::CollectError> {
-    super::pages("organizations:ListAccounts", |token| async move {
-        let _slot = pacer.slot().await;
-        progress.add_total(1);
-        let result = client.list_accounts().set_next_token(token).send().await;
-        progress.inc();
-        let page = result.map_err(|e| classify("organizations:ListAccounts", &e))?;
+    let operation = "organizations:ListAccounts";
+    super::pages(operation, |token| async move {
+        let page = request(client, pacer, progress, operation, || {
+            client
+                .list_accounts()
+                .set_next_token(token.clone())
+                .customize()
+                .config_override(once!())
+                .send()
+        })
+        .await?;
         let items = page.accounts().iter().filter_map(account_from).collect();
         Ok((items, page.next_token().map(str::to_owned)))
     })
@@ -337,12 +378,17 @@ async fn list_roots(
     pacer: &Pacer,
     progress: &Tick,
 ) -> Result<Vec<OrgRoot>, crate::model::CollectError> {
-    super::pages("organizations:ListRoots", |token| async move {
-        let _slot = pacer.slot().await;
-        progress.add_total(1);
-        let result = client.list_roots().set_next_token(token).send().await;
-        progress.inc();
-        let page = result.map_err(|e| classify("organizations:ListRoots", &e))?;
+    let operation = "organizations:ListRoots";
+    super::pages(operation, |token| async move {
+        let page = request(client, pacer, progress, operation, || {
+            client
+                .list_roots()
+                .set_next_token(token.clone())
+                .customize()
+                .config_override(once!())
+                .send()
+        })
+        .await?;
         let items = page
             .roots()
             .iter()
@@ -381,16 +427,17 @@ async fn list_units(
 ) -> Result<Vec<OrganizationalUnit>, crate::model::CollectError> {
     let operation = "organizations:ListOrganizationalUnitsForParent";
     super::pages(operation, |token| async move {
-        let _slot = pacer.slot().await;
-        progress.add_total(1);
-        let result = client
-            .list_organizational_units_for_parent()
-            .parent_id(parent)
-            .set_next_token(token)
-            .send()
-            .await;
-        progress.inc();
-        let page = result.map_err(|e| with_parent(classify(operation, &e), parent))?;
+        let page = request(client, pacer, progress, operation, || {
+            client
+                .list_organizational_units_for_parent()
+                .parent_id(parent)
+                .set_next_token(token.clone())
+                .customize()
+                .config_override(once!())
+                .send()
+        })
+        .await
+        .map_err(|e| with_parent(e, parent))?;
         let items = page
             .organizational_units()
             .iter()
@@ -415,16 +462,17 @@ async fn list_accounts_for_parent(
 ) -> Result<Vec<OrgAccount>, crate::model::CollectError> {
     let operation = "organizations:ListAccountsForParent";
     super::pages(operation, |token| async move {
-        let _slot = pacer.slot().await;
-        progress.add_total(1);
-        let result = client
-            .list_accounts_for_parent()
-            .parent_id(parent)
-            .set_next_token(token)
-            .send()
-            .await;
-        progress.inc();
-        let page = result.map_err(|e| with_parent(classify(operation, &e), parent))?;
+        let page = request(client, pacer, progress, operation, || {
+            client
+                .list_accounts_for_parent()
+                .parent_id(parent)
+                .set_next_token(token.clone())
+                .customize()
+                .config_override(once!())
+                .send()
+        })
+        .await
+        .map_err(|e| with_parent(e, parent))?;
         let items = page.accounts().iter().filter_map(account_from).collect();
         Ok((items, page.next_token().map(str::to_owned)))
     })
@@ -490,16 +538,22 @@ async fn collect_scps(client: &Client, pacer: &Pacer, data: &OrgData, progress: 
         let pacer = pacer.clone();
         let progress = progress.clone();
         tasks.spawn(async move {
-            let _slot = pacer.slot().await;
-            progress.add_total(1);
-            let result = client.describe_policy().policy_id(&id).send().await;
-            progress.inc();
+            let operation = "organizations:DescribePolicy";
+            let result = request(&client, &pacer, &progress, operation, || {
+                client
+                    .describe_policy()
+                    .policy_id(&id)
+                    .customize()
+                    .config_override(once!())
+                    .send()
+            })
+            .await;
             match result {
                 Ok(out) => {
                     policy.content = out.policy().and_then(|p| p.content()).map(str::to_owned);
                     (policy, None)
                 }
-                Err(err) => (policy, Some(classify("organizations:DescribePolicy", &err))),
+                Err(error) => (policy, Some(error)),
             }
         });
     }
@@ -529,18 +583,19 @@ async fn policies_for_target(
     progress: &Tick,
     target: &str,
 ) -> Result<Vec<ScpPolicy>, crate::model::CollectError> {
-    super::pages("organizations:ListPoliciesForTarget", |token| async move {
-        let _slot = pacer.slot().await;
-        progress.add_total(1);
-        let result = client
-            .list_policies_for_target()
-            .target_id(target)
-            .filter(PolicyType::ServiceControlPolicy)
-            .set_next_token(token)
-            .send()
-            .await;
-        progress.inc();
-        let page = result.map_err(|e| classify("organizations:ListPoliciesForTarget", &e))?;
+    let operation = "organizations:ListPoliciesForTarget";
+    super::pages(operation, |token| async move {
+        let page = request(client, pacer, progress, operation, || {
+            client
+                .list_policies_for_target()
+                .target_id(target)
+                .filter(PolicyType::ServiceControlPolicy)
+                .set_next_token(token.clone())
+                .customize()
+                .config_override(once!())
+                .send()
+        })
+        .await?;
         let items = page
             .policies()
             .iter()

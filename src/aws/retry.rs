@@ -3,7 +3,10 @@
 //! The SDK's own retries are turned off for each call ([`no_sdk_retries`]): they ran inside
 //! `send()`, unpaced, so a throttled page could be followed by the next one within
 //! milliseconds. Here every attempt, first or retried, waits for its region's [`Pacer`], and
-//! throttling, HTTP 5xx, time-outs and connection errors are retried with one doubling backoff.
+//! throttling, HTTP 5xx, time-outs and connection errors are retried with one doubling backoff,
+//! jittered ([`Jitter`]) so that callers throttled together do not come back together. The
+//! same per-call configuration fails an attempt whose success response is an error body
+//! ([`super::error_body`]), so that error is retried here too instead of read as empty data.
 //!
 //! A collector wraps each request in [`call`]:
 //!
@@ -21,7 +24,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use aws_sdk_guardduty::config::http::HttpResponse;
+pub use aws_sdk_guardduty::config::http::HttpResponse;
 use aws_sdk_guardduty::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
@@ -44,6 +47,19 @@ pub struct RetryPolicy {
     /// No transient retry starts this long after the first attempt (`--timeout`: one call,
     /// retries included); throttling retries are not bound by it.
     pub give_up_after: Option<Duration>,
+    /// How much of each backoff is actually waited.
+    pub jitter: Jitter,
+}
+
+/// How a backoff is spread.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Jitter {
+    /// "Equal jitter": a wait chosen at random between half the backoff and all of it, so
+    /// tasks (or gdaudit runs) throttled together spread out, and none retries at once.
+    #[default]
+    Equal,
+    /// Always the whole backoff.
+    None,
 }
 
 impl RetryPolicy {
@@ -62,6 +78,7 @@ impl RetryPolicy {
             first_backoff: config.initial_backoff(),
             max_backoff: config.max_backoff().min(Duration::from_secs(16)),
             give_up_after: timeouts.and_then(TimeoutConfig::operation_timeout),
+            jitter: Jitter::default(),
         }
     }
 
@@ -71,6 +88,33 @@ impl RetryPolicy {
             .saturating_mul(1 << retry.min(16))
             .min(self.max_backoff.max(self.first_backoff))
     }
+
+    /// The wait before retry number `retry` with the policy's jitter, `roll` being a random
+    /// number: between half of [`RetryPolicy::backoff`] and all of it (never more).
+    pub fn wait(&self, retry: u32, roll: u64) -> Duration {
+        let cap = self.backoff(retry);
+        match self.jitter {
+            Jitter::None => cap,
+            Jitter::Equal => {
+                let half = cap / 2;
+                let spread = u64::try_from((cap - half).as_nanos()).unwrap_or(u64::MAX);
+                half + Duration::from_nanos(roll % spread.saturating_add(1))
+            }
+        }
+    }
+}
+
+/// A random number for [`RetryPolicy::wait`]. The standard library's hasher keys are random
+/// per process and change with every `RandomState`; the clock adds the rest. Not for
+/// secrets: only for spreading retries.
+pub fn roll() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    hasher.write_u128(now);
+    hasher.finish()
 }
 
 impl Default for RetryPolicy {
@@ -161,6 +205,18 @@ where
     if error.kind == ErrorKind::Throttled {
         return Retryable::Throttled;
     }
+    // An error sent with a success status is retried as its code says: a server error is
+    // transient, anything else (access denied…) is final.
+    if let Some(found) = super::error_body::find(err) {
+        return if ["Internal", "ServiceUnavailable", "ServiceFailure"]
+            .iter()
+            .any(|part| found.code.contains(part))
+        {
+            Retryable::Transient
+        } else {
+            Retryable::No
+        };
+    }
     match err {
         SdkError::TimeoutError(_) | SdkError::ResponseError(_) => Retryable::Transient,
         SdkError::DispatchFailure(failure) if !failure.is_user() => Retryable::Transient,
@@ -217,17 +273,41 @@ where
             }
             _ => return Err(error),
         };
-        tokio::time::sleep(policy.backoff(retry)).await;
+        tokio::time::sleep(policy.wait(retry, roll())).await;
     }
 }
 
-/// A per-call configuration override that turns the SDK's own retries off, for the
-/// service crate named: `no_sdk_retries!(aws_sdk_cloudtrail)`.
+/// Waits before retry number `retry` of something [`call`] cannot retry itself (an object's
+/// body cut off after its response arrived), as [`call`] would.
+pub async fn back_off(policy: &RetryPolicy, retry: u32) {
+    tokio::time::sleep(policy.wait(retry, roll())).await;
+}
+
+/// [`call`] for a request that no pacer spaces and whose retries no report counts.
+pub async fn unpaced<T, E, F, Fut>(
+    operation: &str,
+    policy: &RetryPolicy,
+    attempt: F,
+) -> Result<T, CollectError>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+{
+    let mut stats = RetryStats::default();
+    call(operation, policy, &Pacer::none(), &mut stats, attempt).await
+}
+
+/// The per-call configuration override of every request made through [`call`], for the
+/// service crate named: `no_sdk_retries!(aws_sdk_cloudtrail)`. It turns the SDK's own
+/// retries off, and fails an attempt whose success response is an error body
+/// ([`super::error_body::ErrorBodyCheck`]) so that [`call`] sees the error.
 #[macro_export]
 macro_rules! no_sdk_retries {
     ($service:ident) => {
         $service::config::Builder::default()
             .retry_config(::aws_smithy_types::retry::RetryConfig::disabled())
+            .interceptor($crate::aws::error_body::ErrorBodyCheck)
     };
 }
 
@@ -243,9 +323,77 @@ mod tests {
             first_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(16),
             give_up_after: None,
+            jitter: Jitter::None,
         };
         let waits: Vec<u64> = (0..7).map(|r| policy.backoff(r).as_secs()).collect();
         assert_eq!(waits, [1, 2, 4, 8, 16, 16, 16]);
+        let waits: Vec<u64> = (0..7).map(|r| policy.wait(r, 12345).as_secs()).collect();
+        assert_eq!(
+            waits,
+            [1, 2, 4, 8, 16, 16, 16],
+            "no jitter: the whole backoff"
+        );
+    }
+
+    #[test]
+    fn jitter_waits_between_half_the_backoff_and_all_of_it() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.jitter, Jitter::Equal);
+        for retry in 0..8 {
+            let cap = policy.backoff(retry);
+            let least = policy.wait(retry, 0);
+            let spread = u64::try_from((cap - cap / 2).as_nanos()).unwrap_or_default();
+            assert_eq!(least, cap / 2, "retry {retry}");
+            assert_eq!(policy.wait(retry, spread), cap, "retry {retry}");
+            assert_eq!(policy.wait(retry, u64::MAX).max(cap), cap, "never more");
+        }
+        // Random rolls stay in bounds and are not all the same.
+        let waits: Vec<Duration> = (0..32).map(|_| policy.wait(3, roll())).collect();
+        assert!(
+            waits
+                .iter()
+                .all(|w| *w >= Duration::from_secs(4) && *w <= Duration::from_secs(8))
+        );
+        assert!(waits.iter().any(|w| *w != waits[0]), "{waits:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_retried_call_waits_a_jittered_backoff() {
+        use aws_sdk_guardduty::operation::list_detectors::ListDetectorsError;
+        let policy = RetryPolicy {
+            first_backoff: Duration::from_secs(2),
+            ..RetryPolicy::default()
+        };
+        let start = Instant::now();
+        let mut attempts = Vec::new();
+        let mut stats = RetryStats::default();
+        let result: Result<(), CollectError> =
+            call("test:Op", &policy, &Pacer::none(), &mut stats, || {
+                attempts.push(Instant::now() - start);
+                let n = attempts.len();
+                async move {
+                    if n < 3 {
+                        Err(SdkError::<ListDetectorsError, HttpResponse>::timeout_error(
+                            "slow",
+                        ))
+                    } else {
+                        Ok(())
+                    }
+                }
+            })
+            .await;
+        assert!(result.is_ok());
+        assert_eq!(stats.transient, 2);
+        let first = attempts[1] - attempts[0];
+        let second = attempts[2] - attempts[1];
+        assert!(
+            first >= Duration::from_secs(1) && first <= Duration::from_secs(2),
+            "{first:?}"
+        );
+        assert!(
+            second >= Duration::from_secs(2) && second <= Duration::from_secs(4),
+            "{second:?}"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! CloudTrail logs in S3 (`--logs s3://BUCKET/PREFIX/`): the object keys a window, regions
 //! and accounts need, found by walking the trail's layout so that only those prefixes are
-//! listed, then bounded parallel GETs handed one by one to a reader.
+//! listed, then bounded parallel GETs handed one by one to a reader. Every request goes
+//! through gdaudit's retry loop (`super::retry`), and a body cut off is fetched again.
 //!
 //! The layout CloudTrail writes (organization trails add the `o-…` level):
 //! `PREFIX/AWSLogs/[o-ORGID/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/ACCOUNT_CloudTrail_REGION_YYYYMMDDTHHMMZ_ID.json.gz`.
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use aws_config::SdkConfig;
 use aws_sdk_s3::Client;
 
-use super::errors::classify;
+use super::retry::{self, RetryPolicy};
 use crate::model::time::Timestamp;
 use crate::model::{CollectError, ErrorKind};
 
@@ -358,6 +359,7 @@ struct Page {
 /// below it. Folder levels are only listed where the layout has few of them; a level
 /// known in advance (accounts asked for, days of a window) is not listed at all.
 async fn list_prefix(client: &Client, bucket: &str, prefix: &str, folders: bool) -> Page {
+    let policy = policy(client);
     let mut page = Page::default();
     let mut token: Option<String> = None;
     loop {
@@ -370,7 +372,15 @@ async fn list_prefix(client: &Client, bucket: &str, prefix: &str, folders: bool)
             request = request.delimiter("/");
         }
         page.requests += 1;
-        match request.send().await {
+        let sent = retry::unpaced("s3:ListObjectsV2", &policy, || {
+            request
+                .clone()
+                .customize()
+                .config_override(crate::no_sdk_retries!(aws_sdk_s3))
+                .send()
+        })
+        .await;
+        match sent {
             Ok(out) => {
                 page.folders.extend(
                     out.common_prefixes()
@@ -389,8 +399,8 @@ async fn list_prefix(client: &Client, bucket: &str, prefix: &str, folders: bool)
                     _ => break,
                 }
             }
-            Err(err) => {
-                page.error = Some(classify("s3:ListObjectsV2", &err));
+            Err(error) => {
+                page.error = Some(error);
                 break;
             }
         }
@@ -457,21 +467,46 @@ async fn get_object(
     bucket: &str,
     key: &str,
 ) -> Result<impl AsRef<[u8]> + Send + 'static, CollectError> {
-    let out = client
-        .get_object()
-        .bucket(bucket)
-        .key(key)
-        .send()
-        .await
-        .map_err(|err| classify("s3:GetObject", &err))?;
-    let body = out.body.collect().await.map_err(|err| CollectError {
-        kind: ErrorKind::Network,
-        operation: "s3:GetObject".to_owned(),
-        code: None,
-        message: format!("the object's body could not be read to its end: {err}"),
-    })?;
-    // The body's bytes as received (no copy when they arrived in one piece).
-    Ok(body.into_bytes())
+    let policy = policy(client);
+    let mut cut_off = 0;
+    loop {
+        let out = retry::unpaced("s3:GetObject", &policy, || {
+            client
+                .get_object()
+                .bucket(bucket)
+                .key(key)
+                .customize()
+                .config_override(crate::no_sdk_retries!(aws_sdk_s3))
+                .send()
+        })
+        .await?;
+        match out.body.collect().await {
+            // The body's bytes as received (no copy when they arrived in one piece).
+            Ok(body) => return Ok(body.into_bytes()),
+            // A body cut off (a reset mid-transfer) is fetched again, within the same
+            // budget as any transient error.
+            Err(_) if cut_off < policy.transient_retries => {
+                retry::back_off(&policy, cut_off).await;
+                cut_off += 1;
+            }
+            Err(err) => {
+                return Err(CollectError {
+                    kind: ErrorKind::Network,
+                    operation: "s3:GetObject".to_owned(),
+                    code: None,
+                    message: format!("the object's body could not be read to its end: {err}"),
+                });
+            }
+        }
+    }
+}
+
+/// gdaudit's retry budget for `client` (every call goes through `retry::unpaced`).
+fn policy(client: &Client) -> RetryPolicy {
+    RetryPolicy::from_sdk(
+        client.config().retry_config(),
+        client.config().timeout_config(),
+    )
 }
 
 #[cfg(test)]

@@ -106,8 +106,21 @@ pub fn table_width(global: &GlobalArgs) -> Option<usize> {
 pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<Outcome, RunError> {
     if let Command::Completions(args) = &cli.command {
         let mut cmd = <Cli as clap::CommandFactory>::command();
-        clap_complete::generate(args.shell, &mut cmd, "gdaudit", io.stdout);
-        return Ok(Outcome::Clean);
+        // Generated into memory first: clap_complete panics when its writer fails, and a
+        // reader that went away (`| head -1`) must end the run quietly like any other.
+        let mut script = Vec::new();
+        clap_complete::generate(args.shell, &mut cmd, "gdaudit", &mut script);
+        return match io
+            .stdout
+            .write_all(&script)
+            .and_then(|()| io.stdout.flush())
+        {
+            Ok(()) => Ok(Outcome::Clean),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                Err(RunError::OutputClosed(Outcome::Clean))
+            }
+            Err(e) => Err(RunError::Output(e)),
+        };
     }
     let ctx = Ctx::new(cli.global)?;
     match &cli.command {
