@@ -16,19 +16,23 @@ use aws_sdk_guardduty::operation::{
     get_filter::GetFilterOutput, get_findings::GetFindingsOutput,
     get_findings_statistics::GetFindingsStatisticsOutput, get_ip_set::GetIpSetOutput,
     get_malware_protection_plan::GetMalwareProtectionPlanOutput,
-    get_threat_intel_set::GetThreatIntelSetOutput, list_detectors::ListDetectorsOutput,
+    get_threat_entity_set::GetThreatEntitySetOutput, get_threat_intel_set::GetThreatIntelSetOutput,
+    get_trusted_entity_set::GetTrustedEntitySetOutput, list_detectors::ListDetectorsOutput,
     list_filters::ListFiltersOutput, list_findings::ListFindingsOutput,
     list_ip_sets::ListIpSetsOutput,
     list_malware_protection_plans::ListMalwareProtectionPlansOutput,
     list_members::ListMembersOutput,
     list_publishing_destinations::ListPublishingDestinationsOutput,
+    list_threat_entity_sets::ListThreatEntitySetsOutput,
     list_threat_intel_sets::ListThreatIntelSetsOutput,
+    list_trusted_entity_sets::ListTrustedEntitySetsOutput,
 };
 use aws_sdk_guardduty::types::{
     Condition, Destination, DestinationProperties, DestinationType, DetectorStatus, FilterAction,
     Finding, FindingCriteria, FindingStatistics, IpSetFormat, IpSetStatus,
     MalwareProtectionPlanStatus, MalwareProtectionPlanSummary, PublishingStatus, Resource,
-    SeverityStatistics, ThreatIntelSetFormat, ThreatIntelSetStatus,
+    SeverityStatistics, ThreatEntitySetStatus, ThreatIntelSetFormat, ThreatIntelSetStatus,
+    TrustedEntitySetFormat, TrustedEntitySetStatus,
 };
 use aws_smithy_mocks::{MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock};
 use aws_smithy_types::retry::RetryConfig;
@@ -79,6 +83,10 @@ fn defaults() -> Vec<Rule> {
         mock!(Client::list_ip_sets).then_output(|| ListIpSetsOutput::builder().build()),
         mock!(Client::list_threat_intel_sets)
             .then_output(|| ListThreatIntelSetsOutput::builder().build()),
+        mock!(Client::list_trusted_entity_sets)
+            .then_output(|| ListTrustedEntitySetsOutput::builder().build()),
+        mock!(Client::list_threat_entity_sets)
+            .then_output(|| ListThreatEntitySetsOutput::builder().build()),
         mock!(Client::list_publishing_destinations)
             .then_output(|| ListPublishingDestinationsOutput::builder().build()),
         mock!(Client::list_malware_protection_plans)
@@ -326,6 +334,30 @@ async fn a_500_on_the_first_attempt_of_every_read_loses_nothing() {
                 .location("s3://lists/feed.txt")
                 .build()
         }),
+        once_500!(Client::list_trusted_entity_sets, || {
+            ListTrustedEntitySetsOutput::builder()
+                .trusted_entity_set_ids("partners1")
+                .build()
+        }),
+        once_500!(Client::get_trusted_entity_set, || {
+            GetTrustedEntitySetOutput::builder()
+                .name("partners")
+                .status(TrustedEntitySetStatus::Active)
+                .format(TrustedEntitySetFormat::Txt)
+                .location("s3://lists/partners.txt")
+                .build()
+        }),
+        once_500!(Client::list_threat_entity_sets, || {
+            ListThreatEntitySetsOutput::builder()
+                .threat_entity_set_ids("bad1")
+                .build()
+        }),
+        once_500!(Client::get_threat_entity_set, || {
+            GetThreatEntitySetOutput::builder()
+                .name("bad")
+                .status(ThreatEntitySetStatus::Error)
+                .build()
+        }),
         once_500!(Client::list_publishing_destinations, || {
             ListPublishingDestinationsOutput::builder()
                 .destinations(
@@ -407,7 +439,17 @@ async fn a_500_on_the_first_attempt_of_every_read_loses_nothing() {
     let objects = &result.objects;
     assert_eq!(objects.filters.as_ref().unwrap()[0].name, "hide-high");
     let lists = objects.lists.as_ref().unwrap();
-    assert_eq!(lists.len(), 2, "{lists:?}");
+    assert_eq!(lists.len(), 4, "{lists:?}");
+    let kinds: Vec<&str> = lists.iter().map(|l| l.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "trusted-ip-list",
+            "threat-intel-set",
+            "trusted-entity-set",
+            "threat-entity-set"
+        ]
+    );
     assert_eq!(
         objects.publishing_destinations.as_ref().unwrap()[0].id,
         "dest1"

@@ -7,8 +7,8 @@
 //! that fails is recorded in the region's errors and leaves its part `None`. Every call
 //! goes through the shared retry loop ([`retry::call`]) with the SDK's own retries off.
 //!
-//! Trusted and threat *entity sets* (ListTrustedEntitySets, ListThreatEntitySets) need a
-//! newer aws-sdk-guardduty than this build pins; the model and the checks already know them.
+//! Trusted and threat *entity sets* (IP addresses and domains: ListTrustedEntitySets,
+//! GetTrustedEntitySet, ListThreatEntitySets, GetThreatEntitySet) are read with the lists.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -186,21 +186,22 @@ fn condition(c: &SdkCondition) -> Condition {
         gte: c.greater_than_or_equal().or(c.gte().map(i64::from)),
         lt: c.less_than().or(c.lt().map(i64::from)),
         lte: c.less_than_or_equal().or(c.lte().map(i64::from)),
-        // Wildcard operators (Matches / NotMatches) arrive with a newer SDK.
-        matches: Vec::new(),
-        not_matches: Vec::new(),
+        matches: c.matches().to_vec(),
+        not_matches: c.not_matches().to_vec(),
     }
 }
 
 async fn lists(client: &Client, detector_id: &str) -> Part<Vec<ThreatList>> {
-    let (ip_sets, threat_sets) = tokio::join!(
+    let (ip_sets, threat_sets, trusted_entities, threat_entities) = tokio::join!(
         ip_sets(client, detector_id),
-        threat_intel_sets(client, detector_id)
+        threat_intel_sets(client, detector_id),
+        trusted_entity_sets(client, detector_id),
+        threat_entity_sets(client, detector_id),
     );
     let mut errors = Vec::new();
     let mut lists = Vec::new();
     let mut complete = true;
-    for (part, part_errors) in [ip_sets, threat_sets] {
+    for (part, part_errors) in [ip_sets, threat_sets, trusted_entities, threat_entities] {
         match part {
             Some(part) => lists.extend(part),
             None => complete = false,
@@ -241,6 +242,7 @@ async fn ip_sets(client: &Client, detector_id: &str) -> Part<Vec<ThreatList>> {
                 location: resp.location().map(str::to_owned),
                 format: resp.format().map(|f| f.as_str().to_owned()),
                 tags: tags(resp.tags()),
+                content: None,
             }),
             Err(error) => errors.push(error),
         }
@@ -286,6 +288,99 @@ async fn threat_intel_sets(client: &Client, detector_id: &str) -> Part<Vec<Threa
                 location: resp.location().map(str::to_owned),
                 format: resp.format().map(|f| f.as_str().to_owned()),
                 tags: tags(resp.tags()),
+                content: None,
+            }),
+            Err(error) => errors.push(error),
+        }
+    }
+    (Some(lists), errors)
+}
+
+async fn trusted_entity_sets(client: &Client, detector_id: &str) -> Part<Vec<ThreatList>> {
+    let policy = policy_of(client);
+    let ids = list_ids!(
+        "guardduty:ListTrustedEntitySets",
+        &policy,
+        trusted_entity_set_ids,
+        |token| client
+            .list_trusted_entity_sets()
+            .detector_id(detector_id)
+            .set_next_token(token.clone())
+    );
+    let ids = match ids {
+        Ok(ids) => ids,
+        Err(error) => return (None, vec![error]),
+    };
+    let mut errors = Vec::new();
+    let mut lists = Vec::with_capacity(ids.len());
+    for id in ids {
+        let got = send!(
+            "guardduty:GetTrustedEntitySet",
+            &policy,
+            client
+                .get_trusted_entity_set()
+                .detector_id(detector_id)
+                .trusted_entity_set_id(&id)
+        );
+        match got {
+            Ok(resp) => lists.push(ThreatList {
+                kind: ListKind::TrustedEntitySet,
+                name: resp.name().unwrap_or_default().to_owned(),
+                id,
+                status: resp
+                    .status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                location: resp.location().map(str::to_owned),
+                format: resp.format().map(|f| f.as_str().to_owned()),
+                tags: tags(resp.tags()),
+                content: None,
+            }),
+            Err(error) => errors.push(error),
+        }
+    }
+    (Some(lists), errors)
+}
+
+async fn threat_entity_sets(client: &Client, detector_id: &str) -> Part<Vec<ThreatList>> {
+    let policy = policy_of(client);
+    let ids = list_ids!(
+        "guardduty:ListThreatEntitySets",
+        &policy,
+        threat_entity_set_ids,
+        |token| client
+            .list_threat_entity_sets()
+            .detector_id(detector_id)
+            .set_next_token(token.clone())
+    );
+    let ids = match ids {
+        Ok(ids) => ids,
+        Err(error) => return (None, vec![error]),
+    };
+    let mut errors = Vec::new();
+    let mut lists = Vec::with_capacity(ids.len());
+    for id in ids {
+        let got = send!(
+            "guardduty:GetThreatEntitySet",
+            &policy,
+            client
+                .get_threat_entity_set()
+                .detector_id(detector_id)
+                .threat_entity_set_id(&id)
+        );
+        match got {
+            Ok(resp) => lists.push(ThreatList {
+                kind: ListKind::ThreatEntitySet,
+                name: resp.name().unwrap_or_default().to_owned(),
+                id,
+                status: resp
+                    .status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                location: resp.location().map(str::to_owned),
+                format: resp.format().map(|f| f.as_str().to_owned()),
+                tags: tags(resp.tags()),
+                content: None,
             }),
             Err(error) => errors.push(error),
         }

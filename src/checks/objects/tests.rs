@@ -182,6 +182,7 @@ fn list(kind: ListKind, status: &str) -> ThreatList {
         location: Some("s3://lists/corp.txt".into()),
         format: Some("TXT".into()),
         tags: None,
+        content: None,
     }
 }
 
