@@ -355,7 +355,12 @@ fn check_list(ctx: &Ctx<'_>, list: &ThreatList, out: &mut Vec<Finding>) {
                 details(),
             ));
         }
-        if let Some(content) = list.content.as_ref().filter(|c| c.broad_count > 0) {
+        // Only a list in force trusts anything.
+        if let Some(content) = list
+            .content
+            .as_ref()
+            .filter(|c| c.broad_count > 0 && list.is_active())
+        {
             let Details::List(mut broad) = details() else {
                 return;
             };

@@ -296,7 +296,10 @@ mod tests {
 
     #[test]
     fn the_fixture_list_is_read() {
-        let c = parse("TXT", include_bytes!("../../tests/fixtures/lists/trusted.txt"));
+        let c = parse(
+            "TXT",
+            include_bytes!("../../tests/fixtures/lists/trusted.txt"),
+        );
         assert_eq!((c.ip_entries, c.unreadable), (4, 0));
         assert_eq!(c.broad, ["0.0.0.0/0"]);
     }
