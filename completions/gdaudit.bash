@@ -134,7 +134,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__audit)
-            opts="-o -q -v -h -V --output --since --until --include-read-only --raw --authorization-details --privileged --scp --org --assume-role --external-id --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version"
+            opts="-o -q -v -h -V --output --since --until --include-read-only --raw --authorization-details --privileged --scp --org --assume-role --external-id --read-lists --max-list-size --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -173,6 +173,10 @@ _gdaudit() {
                     return 0
                     ;;
                 --external-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-list-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -334,7 +338,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__collect)
-            opts="-o -q -v -h -V --output --since --until --include-read-only --raw --org --assume-role --external-id --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version"
+            opts="-o -q -v -h -V --output --since --until --include-read-only --raw --org --assume-role --external-id --read-lists --max-list-size --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -361,6 +365,10 @@ _gdaudit() {
                     return 0
                     ;;
                 --external-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-list-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -466,7 +474,7 @@ _gdaudit() {
             return 0
             ;;
         gdaudit__subcmd__detectors)
-            opts="-o -q -v -h -V --output --org --assume-role --external-id --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version"
+            opts="-o -q -v -h -V --output --org --assume-role --external-id --read-lists --max-list-size --profile --region --regions --exclude-regions --fail-on --config --no-config --concurrency --snapshot --timeout --quiet --verbose --wide --width --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -485,6 +493,10 @@ _gdaudit() {
                     return 0
                     ;;
                 --external-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-list-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -63,6 +63,7 @@ markdown\t'A GitHub-flavoured Markdown summary (CI job summaries, pull-request c
 html\t'One self-contained HTML page to open or share'"
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l assume-role -d 'With --org: assume this read-only role in each account (a role name, or an ARN in which `{account_id}` stands for each account) and audit each account itself' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l external-id -d 'With --assume-role: the external id the roles\' trust policies ask for' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l max-list-size -d 'With --read-lists: a list object larger than this is reported, not read. Units B, KiB, MiB, GiB (or KB, MB, GB)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l profile -d 'AWS profile to use (from the shared config and credentials files)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r
@@ -79,6 +80,7 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l snapshot -
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l timeout -d 'Give up on one AWS call after this many seconds (retries included)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l width -d 'Fit tables to this many columns' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l org -d 'Audit every account of the AWS Organization: from the delegated GuardDuty administrator (or the management account), or with --assume-role'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l read-lists -d 'Also read the content of every ACTIVE trusted and threat list from its S3 location (needs s3:GetObject on the lists): count the entries and report trusted entries that cover a very broad range. Off by default'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand detectors" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'
@@ -101,6 +103,7 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l privileged -d 
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l scp -d 'Service control policies that must also allow an action: a policy document, a list of them (one level), or a list of lists (one per level, root first). Repeatable: each file adds its levels' -r -F
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l assume-role -d 'With --org: assume this read-only role in each account (a role name, or an ARN in which `{account_id}` stands for each account) and audit each account itself' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l external-id -d 'With --assume-role: the external id the roles\' trust policies ask for' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l max-list-size -d 'With --read-lists: a list object larger than this is reported, not read. Units B, KiB, MiB, GiB (or KB, MB, GB)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l profile -d 'AWS profile to use (from the shared config and credentials files)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r
@@ -119,6 +122,7 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l width -d 'Fit 
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l include-read-only -d 'Also list GuardDuty calls that only read (severity info)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l raw -d 'Keep each whole CloudTrail record (in JSON output: `details.raw`)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l org -d 'Audit every account of the AWS Organization: from the delegated GuardDuty administrator (or the management account), or with --assume-role'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l read-lists -d 'Also read the content of every ACTIVE trusted and threat list from its S3 location (needs s3:GetObject on the lists): count the entries and report trusted entries that cover a very broad range. Off by default'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand audit" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'
@@ -237,6 +241,7 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l since -d 'St
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l until -d 'End of the window (same forms as --since). Default: now' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l assume-role -d 'With --org: assume this read-only role in each account (a role name, or an ARN in which `{account_id}` stands for each account) and audit each account itself' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l external-id -d 'With --assume-role: the external id the roles\' trust policies ask for' -r
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l max-list-size -d 'With --read-lists: a list object larger than this is reported, not read. Units B, KiB, MiB, GiB (or KB, MB, GB)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l profile -d 'AWS profile to use (from the shared config and credentials files)' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l region -d 'Home region, for global calls (STS, account) and as the default region' -r
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l regions -d 'Regions to audit: a comma-separated list, or `all` for every region including those not enabled for the account. Default: every region enabled for the account' -r
@@ -255,6 +260,7 @@ complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l width -d 'Fi
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l include-read-only -d 'Also list GuardDuty calls that only read (severity info)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l raw -d 'Keep each whole CloudTrail record (in JSON output: `details.raw`)'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l org -d 'Audit every account of the AWS Organization: from the delegated GuardDuty administrator (or the management account), or with --assume-role'
+complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l read-lists -d 'Also read the content of every ACTIVE trusted and threat list from its S3 location (needs s3:GetObject on the lists): count the entries and report trusted entries that cover a very broad range. Off by default'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -l no-config -d 'Ignore `gdaudit.toml` in the current directory'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c gdaudit -n "__fish_gdaudit_using_subcommand collect" -s v -l verbose -d 'On an internal error, print the full details and a backtrace (default: one line)'

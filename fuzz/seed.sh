@@ -39,6 +39,11 @@ for path in sorted(src.rglob("*.json")):
         if n >= 400:
             sys.exit(0)
 PY
+# list_content: the first byte picks the format by its value modulo 7 ('F' TXT, 'G' STIX,
+# 'H' OTX_CSV, 'I' ALIEN_VAULT, 'J' PROOF_POINT, 'K' FIRE_EYE).
+for f in $(small "$root/tests/fixtures/lists"); do
+    for format in F G H I J K; do seed list_content "$f" "$format"; done
+done
 for f in $(small "$root/tests/fixtures/iam"); do
     case "$f" in *.json) seed account_export "$f" ;; esac
 done

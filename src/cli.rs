@@ -181,6 +181,25 @@ pub struct DetectorsArgs {
 
     #[command(flatten)]
     pub org: OrgArgs,
+
+    #[command(flatten)]
+    pub lists: ListArgs,
+}
+
+/// Reading the content of trusted and threat lists (never by default).
+#[derive(Debug, Args, Clone, Default)]
+pub struct ListArgs {
+    /// Also read the content of every ACTIVE trusted and threat list from its S3 location
+    /// (needs s3:GetObject on the lists): count the entries and report trusted entries that
+    /// cover a very broad range. Off by default.
+    #[arg(long, conflicts_with = "snapshot")]
+    pub read_lists: bool,
+
+    /// With --read-lists: a list object larger than this is reported, not read.
+    /// Units B, KiB, MiB, GiB (or KB, MB, GB).
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", requires = "read_lists",
+          value_parser = crate::limits::parse_size)]
+    pub max_list_size: u64,
 }
 
 /// The whole organization instead of one account.
@@ -342,6 +361,9 @@ pub struct AuditArgs {
 
     #[command(flatten)]
     pub org: OrgArgs,
+
+    #[command(flatten)]
+    pub lists: ListArgs,
 }
 
 #[derive(Debug, Args)]
@@ -356,6 +378,9 @@ pub struct CollectArgs {
 
     #[command(flatten)]
     pub org: OrgArgs,
+
+    #[command(flatten)]
+    pub lists: ListArgs,
 }
 
 #[derive(Debug, Args)]

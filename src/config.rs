@@ -322,16 +322,16 @@ impl Config {
                     "suppress.reason must say why".to_owned(),
                 ));
             }
-            if let Some(expires) = &s.expires {
-                if !is_date(expires.get_ref()) {
-                    return Err(err(
-                        expires.span().start,
-                        format!(
-                            "suppress.expires = {:?}: expected a date, YYYY-MM-DD",
-                            expires.get_ref()
-                        ),
-                    ));
-                }
+            if let Some(expires) = &s.expires
+                && !is_date(expires.get_ref())
+            {
+                return Err(err(
+                    expires.span().start,
+                    format!(
+                        "suppress.expires = {:?}: expected a date, YYYY-MM-DD",
+                        expires.get_ref()
+                    ),
+                ));
             }
             config.suppressions.push(Suppression {
                 check: s.check.into_inner(),

@@ -48,7 +48,7 @@ pub fn human_bytes(bytes: u64) -> String {
     const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
     UNITS
         .iter()
-        .find(|(size, _)| bytes >= *size && bytes % size == 0)
+        .find(|(size, _)| bytes >= *size && bytes.is_multiple_of(*size))
         .map(|(size, unit)| format!("{} {unit}", bytes / size))
         .unwrap_or_else(|| format!("{bytes} bytes"))
 }

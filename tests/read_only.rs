@@ -56,7 +56,7 @@ fn service_of(file: &str) -> &'static str {
         "sts.rs" | "assume.rs" => "sts",
         "cloudtrail.rs" => "cloudtrail",
         "iam.rs" => "iam",
-        "s3.rs" => "s3",
+        "s3.rs" | "lists.rs" => "s3",
         "athena.rs" => "athena",
         other => panic!("src/aws/{other}: add its service prefix to tests/read_only.rs"),
     }
@@ -282,6 +282,30 @@ fn the_member_role_policy_names_exactly_what_the_sweep_calls() {
         lower(policy_actions("docs/iam-policy-member-role.json")),
         lower(ops)
     );
+}
+
+/// The content of trusted and threat lists is read with s3:GetObject only, and only with
+/// `--read-lists`: the one call into `aws::lists` is behind that flag (the live proof, that
+/// no object is fetched without it, is in tests/moto_list_content.rs).
+#[test]
+fn list_objects_are_read_only_with_read_lists() {
+    assert_eq!(
+        operations_in("lists.rs"),
+        BTreeSet::from(["s3:GetObject".to_owned()])
+    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let acquire = std::fs::read_to_string(root.join("src/commands/acquire.rs")).unwrap();
+    let calls: Vec<_> = acquire.match_indices("aws::lists::read_lists(").collect();
+    assert_eq!(calls.len(), 1, "one call into aws::lists");
+    let before = &acquire[..calls[0].0];
+    let guard = before.rfind("if let (Some(opts), Some(regions)) = (needs.read_lists,");
+    assert!(
+        guard.is_some_and(|g| !before[g..].contains(';')),
+        "aws::lists::read_lists is called outside `if let (Some(opts), ...) = (needs.read_lists, ...)`"
+    );
+    // And `read_lists` is `Some` only when the flag was given.
+    let settings = std::fs::read_to_string(root.join("src/commands/settings.rs")).unwrap();
+    assert!(settings.contains("args.read_lists.then("), "{settings}");
 }
 
 #[test]

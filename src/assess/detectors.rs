@@ -8,7 +8,7 @@ use crate::model::RegionDetectors;
 use crate::model::objects::RegionObjects;
 use crate::report::inventory::{
     AdditionalOut, AdministratorOut, BandOut, ConfigurationOut, DestinationOut, DetectorRow,
-    FeatureOut, FilterOut, ListOut, MalwarePlanOut, MemberOut,
+    FeatureOut, FilterOut, ListContentOut, ListOut, MalwarePlanOut, MemberOut,
 };
 use crate::report::{Inventory, RegionState, RegionStatus, Section};
 
@@ -144,6 +144,22 @@ fn configuration(objects: &RegionObjects) -> Option<ConfigurationOut> {
                     name: l.name.clone(),
                     status: l.status.clone(),
                     location: l.location.clone(),
+                    content: l.content.as_ref().map(|c| {
+                        let judged = |n: u64| c.judged.then_some(n);
+                        ListContentOut {
+                            bytes: c.bytes,
+                            judged: c.judged,
+                            entries: judged(c.entries()),
+                            ip_entries: judged(c.ip_entries),
+                            domain_entries: judged(c.domain_entries),
+                            unreadable: judged(c.unreadable),
+                            broad_entries: if l.kind.is_trusted() {
+                                c.broad.clone()
+                            } else {
+                                Vec::new()
+                            },
+                        }
+                    }),
                 })
                 .collect()
         }),

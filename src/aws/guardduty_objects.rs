@@ -4,10 +4,11 @@
 //! DescribePublishingDestination), Malware Protection for S3 plans
 //! (ListMalwareProtectionPlans, GetMalwareProtectionPlan) and the findings left unarchived
 //! per severity band (GetFindingsStatistics, ListFindings, GetFindings). All reads; a call
-//! that fails is recorded in the region's errors and leaves its part `None`.
+//! that fails is recorded in the region's errors and leaves its part `None`. Every call
+//! goes through the shared retry loop ([`retry::call`]) with the SDK's own retries off.
 //!
-//! Trusted and threat *entity sets* (ListTrustedEntitySets, ListThreatEntitySets) need a
-//! newer aws-sdk-guardduty than this build pins; the model and the checks already know them.
+//! Trusted and threat *entity sets* (IP addresses and domains: ListTrustedEntitySets,
+//! GetTrustedEntitySet, ListThreatEntitySets, GetThreatEntitySet) are read with the lists.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -16,7 +17,8 @@ use aws_sdk_guardduty::types::{
     Condition as SdkCondition, FindingCriteria, GroupByType, OrderBy, SortCriteria,
 };
 
-use super::errors::classify;
+use super::pages;
+use super::retry::{self, Pacer, RetryPolicy, RetryStats};
 use crate::model::objects::{
     Condition, FindingAges, ListKind, MalwareProtectionPlan, PublishingDestination, SeverityBand,
     SuppressionFilter, ThreatList, UnhandledBand,
@@ -80,33 +82,70 @@ pub async fn collect(
 /// A part read (or `None`), and the calls that failed while reading it.
 type Part<T> = (Option<T>, Vec<CollectError>);
 
+/// Sends a request built by `$req` through the shared retry loop, with the SDK's own
+/// retries off for the call: `send!(op, policy, client.get_filter()...)`.
+macro_rules! send {
+    ($operation:expr, $policy:expr, $req:expr) => {{
+        let mut stats = RetryStats::default();
+        retry::call($operation, $policy, &Pacer::none(), &mut stats, || {
+            $req.customize()
+                .config_override(crate::no_sdk_retries!(aws_sdk_guardduty))
+                .send()
+        })
+        .await
+    }};
+}
+
+/// The ids of a paginated list call, one page at a time through the retry loop.
+macro_rules! list_ids {
+    ($operation:expr, $policy:expr, $ids:ident, |$token:ident| $req:expr) => {
+        pages($operation, |$token| {
+            let policy = $policy;
+            async move {
+                let page = send!($operation, policy, $req)?;
+                Ok((page.$ids().to_vec(), page.next_token().map(str::to_owned)))
+            }
+        })
+        .await
+    };
+}
+
+/// The retry budget of `client`'s configuration.
+fn policy_of(client: &Client) -> RetryPolicy {
+    RetryPolicy::from_sdk(
+        client.config().retry_config(),
+        client.config().timeout_config(),
+    )
+}
+
 fn tags(map: Option<&HashMap<String, String>>) -> Option<BTreeMap<String, String>> {
     map.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
 }
 
 async fn filters(client: &Client, detector_id: &str) -> Part<Vec<SuppressionFilter>> {
-    let names = client
-        .list_filters()
-        .detector_id(detector_id)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await;
+    let policy = policy_of(client);
+    let names = list_ids!("guardduty:ListFilters", &policy, filter_names, |token| {
+        client
+            .list_filters()
+            .detector_id(detector_id)
+            .set_next_token(token.clone())
+    });
     let names = match names {
         Ok(names) => names,
-        Err(err) => return (None, vec![classify("guardduty:ListFilters", &err)]),
+        Err(error) => return (None, vec![error]),
     };
     let mut errors = Vec::new();
     let mut filters = Vec::with_capacity(names.len());
     for name in names {
-        match client
-            .get_filter()
-            .detector_id(detector_id)
-            .filter_name(&name)
-            .send()
-            .await
-        {
+        let got = send!(
+            "guardduty:GetFilter",
+            &policy,
+            client
+                .get_filter()
+                .detector_id(detector_id)
+                .filter_name(&name)
+        );
+        match got {
             Ok(resp) => filters.push(SuppressionFilter {
                 name: resp.name().unwrap_or(&name).to_owned(),
                 action: resp
@@ -126,7 +165,7 @@ async fn filters(client: &Client, detector_id: &str) -> Part<Vec<SuppressionFilt
                     .unwrap_or_default(),
                 tags: tags(resp.tags()),
             }),
-            Err(err) => errors.push(classify("guardduty:GetFilter", &err)),
+            Err(error) => errors.push(error),
         }
     }
     (Some(filters), errors)
@@ -147,130 +186,227 @@ fn condition(c: &SdkCondition) -> Condition {
         gte: c.greater_than_or_equal().or(c.gte().map(i64::from)),
         lt: c.less_than().or(c.lt().map(i64::from)),
         lte: c.less_than_or_equal().or(c.lte().map(i64::from)),
-        // Wildcard operators (Matches / NotMatches) arrive with a newer SDK.
-        matches: Vec::new(),
-        not_matches: Vec::new(),
+        matches: c.matches().to_vec(),
+        not_matches: c.not_matches().to_vec(),
     }
 }
 
 async fn lists(client: &Client, detector_id: &str) -> Part<Vec<ThreatList>> {
+    let (ip_sets, threat_sets, trusted_entities, threat_entities) = tokio::join!(
+        ip_sets(client, detector_id),
+        threat_intel_sets(client, detector_id),
+        trusted_entity_sets(client, detector_id),
+        threat_entity_sets(client, detector_id),
+    );
     let mut errors = Vec::new();
     let mut lists = Vec::new();
     let mut complete = true;
-
-    match client
-        .list_ip_sets()
-        .detector_id(detector_id)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-    {
-        Ok(ids) => {
-            for id in ids {
-                match client
-                    .get_ip_set()
-                    .detector_id(detector_id)
-                    .ip_set_id(&id)
-                    .send()
-                    .await
-                {
-                    Ok(resp) => lists.push(ThreatList {
-                        kind: ListKind::TrustedIpList,
-                        name: resp.name().unwrap_or_default().to_owned(),
-                        id,
-                        status: resp
-                            .status()
-                            .map(|s| s.as_str().to_owned())
-                            .unwrap_or_default(),
-                        location: resp.location().map(str::to_owned),
-                        format: resp.format().map(|f| f.as_str().to_owned()),
-                        tags: tags(resp.tags()),
-                    }),
-                    Err(err) => errors.push(classify("guardduty:GetIPSet", &err)),
-                }
-            }
+    for (part, part_errors) in [ip_sets, threat_sets, trusted_entities, threat_entities] {
+        match part {
+            Some(part) => lists.extend(part),
+            None => complete = false,
         }
-        Err(err) => {
-            complete = false;
-            errors.push(classify("guardduty:ListIPSets", &err));
-        }
-    }
-
-    match client
-        .list_threat_intel_sets()
-        .detector_id(detector_id)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-    {
-        Ok(ids) => {
-            for id in ids {
-                match client
-                    .get_threat_intel_set()
-                    .detector_id(detector_id)
-                    .threat_intel_set_id(&id)
-                    .send()
-                    .await
-                {
-                    Ok(resp) => lists.push(ThreatList {
-                        kind: ListKind::ThreatIntelSet,
-                        name: resp.name().unwrap_or_default().to_owned(),
-                        id,
-                        status: resp
-                            .status()
-                            .map(|s| s.as_str().to_owned())
-                            .unwrap_or_default(),
-                        location: resp.location().map(str::to_owned),
-                        format: resp.format().map(|f| f.as_str().to_owned()),
-                        tags: tags(resp.tags()),
-                    }),
-                    Err(err) => errors.push(classify("guardduty:GetThreatIntelSet", &err)),
-                }
-            }
-        }
-        Err(err) => {
-            complete = false;
-            errors.push(classify("guardduty:ListThreatIntelSets", &err));
-        }
+        errors.extend(part_errors);
     }
     // Half the lists would read as "no trusted list" where there may be one: none at all.
     (complete.then_some(lists), errors)
+}
+
+async fn ip_sets(client: &Client, detector_id: &str) -> Part<Vec<ThreatList>> {
+    let policy = policy_of(client);
+    let ids = list_ids!("guardduty:ListIPSets", &policy, ip_set_ids, |token| client
+        .list_ip_sets()
+        .detector_id(detector_id)
+        .set_next_token(token.clone()));
+    let ids = match ids {
+        Ok(ids) => ids,
+        Err(error) => return (None, vec![error]),
+    };
+    let mut errors = Vec::new();
+    let mut lists = Vec::with_capacity(ids.len());
+    for id in ids {
+        let got = send!(
+            "guardduty:GetIPSet",
+            &policy,
+            client.get_ip_set().detector_id(detector_id).ip_set_id(&id)
+        );
+        match got {
+            Ok(resp) => lists.push(ThreatList {
+                kind: ListKind::TrustedIpList,
+                name: resp.name().unwrap_or_default().to_owned(),
+                id,
+                status: resp
+                    .status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                location: resp.location().map(str::to_owned),
+                format: resp.format().map(|f| f.as_str().to_owned()),
+                tags: tags(resp.tags()),
+                content: None,
+            }),
+            Err(error) => errors.push(error),
+        }
+    }
+    (Some(lists), errors)
+}
+
+async fn threat_intel_sets(client: &Client, detector_id: &str) -> Part<Vec<ThreatList>> {
+    let policy = policy_of(client);
+    let ids = list_ids!(
+        "guardduty:ListThreatIntelSets",
+        &policy,
+        threat_intel_set_ids,
+        |token| client
+            .list_threat_intel_sets()
+            .detector_id(detector_id)
+            .set_next_token(token.clone())
+    );
+    let ids = match ids {
+        Ok(ids) => ids,
+        Err(error) => return (None, vec![error]),
+    };
+    let mut errors = Vec::new();
+    let mut lists = Vec::with_capacity(ids.len());
+    for id in ids {
+        let got = send!(
+            "guardduty:GetThreatIntelSet",
+            &policy,
+            client
+                .get_threat_intel_set()
+                .detector_id(detector_id)
+                .threat_intel_set_id(&id)
+        );
+        match got {
+            Ok(resp) => lists.push(ThreatList {
+                kind: ListKind::ThreatIntelSet,
+                name: resp.name().unwrap_or_default().to_owned(),
+                id,
+                status: resp
+                    .status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                location: resp.location().map(str::to_owned),
+                format: resp.format().map(|f| f.as_str().to_owned()),
+                tags: tags(resp.tags()),
+                content: None,
+            }),
+            Err(error) => errors.push(error),
+        }
+    }
+    (Some(lists), errors)
+}
+
+async fn trusted_entity_sets(client: &Client, detector_id: &str) -> Part<Vec<ThreatList>> {
+    let policy = policy_of(client);
+    let ids = list_ids!(
+        "guardduty:ListTrustedEntitySets",
+        &policy,
+        trusted_entity_set_ids,
+        |token| client
+            .list_trusted_entity_sets()
+            .detector_id(detector_id)
+            .set_next_token(token.clone())
+    );
+    let ids = match ids {
+        Ok(ids) => ids,
+        Err(error) => return (None, vec![error]),
+    };
+    let mut errors = Vec::new();
+    let mut lists = Vec::with_capacity(ids.len());
+    for id in ids {
+        let got = send!(
+            "guardduty:GetTrustedEntitySet",
+            &policy,
+            client
+                .get_trusted_entity_set()
+                .detector_id(detector_id)
+                .trusted_entity_set_id(&id)
+        );
+        match got {
+            Ok(resp) => lists.push(ThreatList {
+                kind: ListKind::TrustedEntitySet,
+                name: resp.name().unwrap_or_default().to_owned(),
+                id,
+                status: resp
+                    .status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                location: resp.location().map(str::to_owned),
+                format: resp.format().map(|f| f.as_str().to_owned()),
+                tags: tags(resp.tags()),
+                content: None,
+            }),
+            Err(error) => errors.push(error),
+        }
+    }
+    (Some(lists), errors)
+}
+
+async fn threat_entity_sets(client: &Client, detector_id: &str) -> Part<Vec<ThreatList>> {
+    let policy = policy_of(client);
+    let ids = list_ids!(
+        "guardduty:ListThreatEntitySets",
+        &policy,
+        threat_entity_set_ids,
+        |token| client
+            .list_threat_entity_sets()
+            .detector_id(detector_id)
+            .set_next_token(token.clone())
+    );
+    let ids = match ids {
+        Ok(ids) => ids,
+        Err(error) => return (None, vec![error]),
+    };
+    let mut errors = Vec::new();
+    let mut lists = Vec::with_capacity(ids.len());
+    for id in ids {
+        let got = send!(
+            "guardduty:GetThreatEntitySet",
+            &policy,
+            client
+                .get_threat_entity_set()
+                .detector_id(detector_id)
+                .threat_entity_set_id(&id)
+        );
+        match got {
+            Ok(resp) => lists.push(ThreatList {
+                kind: ListKind::ThreatEntitySet,
+                name: resp.name().unwrap_or_default().to_owned(),
+                id,
+                status: resp
+                    .status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                location: resp.location().map(str::to_owned),
+                format: resp.format().map(|f| f.as_str().to_owned()),
+                tags: tags(resp.tags()),
+                content: None,
+            }),
+            Err(error) => errors.push(error),
+        }
+    }
+    (Some(lists), errors)
 }
 
 async fn publishing_destinations(
     client: &Client,
     detector_id: &str,
 ) -> Part<Vec<PublishingDestination>> {
-    let mut destinations = Vec::new();
-    let mut summaries = Vec::new();
-    let mut next: Option<String> = None;
-    loop {
-        match client
+    let policy = policy_of(client);
+    let summaries = list_ids!(
+        "guardduty:ListPublishingDestinations",
+        &policy,
+        destinations,
+        |token| client
             .list_publishing_destinations()
             .detector_id(detector_id)
-            .set_next_token(next.take())
-            .send()
-            .await
-        {
-            Ok(page) => {
-                summaries.extend(page.destinations().iter().cloned());
-                match page.next_token() {
-                    Some(token) if !token.is_empty() => next = Some(token.to_owned()),
-                    _ => break,
-                }
-            }
-            Err(err) => {
-                return (
-                    None,
-                    vec![classify("guardduty:ListPublishingDestinations", &err)],
-                );
-            }
-        }
-    }
+            .set_next_token(token.clone())
+    );
+    let summaries = match summaries {
+        Ok(summaries) => summaries,
+        Err(error) => return (None, vec![error]),
+    };
+    let mut destinations = Vec::with_capacity(summaries.len());
     let mut errors = Vec::new();
     for summary in summaries {
         let id = summary.destination_id().unwrap_or_default().to_owned();
@@ -288,13 +424,15 @@ async fn publishing_destinations(
             kms_key_arn: None,
             publishing_failure_start_timestamp: None,
         };
-        match client
-            .describe_publishing_destination()
-            .detector_id(detector_id)
-            .destination_id(&id)
-            .send()
-            .await
-        {
+        let described = send!(
+            "guardduty:DescribePublishingDestination",
+            &policy,
+            client
+                .describe_publishing_destination()
+                .detector_id(detector_id)
+                .destination_id(&id)
+        );
+        match described {
             Ok(resp) => {
                 if let Some(status) = resp.status() {
                     destination.status = status.as_str().to_owned();
@@ -310,7 +448,7 @@ async fn publishing_destinations(
                 destination.publishing_failure_start_timestamp =
                     resp.publishing_failure_start_timestamp().filter(|t| *t > 0);
             }
-            Err(err) => errors.push(classify("guardduty:DescribePublishingDestination", &err)),
+            Err(error) => errors.push(error),
         }
         destinations.push(destination);
     }
@@ -318,43 +456,33 @@ async fn publishing_destinations(
 }
 
 async fn malware_protection_plans(client: &Client) -> Part<Vec<MalwareProtectionPlan>> {
-    let mut ids = Vec::new();
-    let mut next: Option<String> = None;
-    loop {
-        match client
+    let policy = policy_of(client);
+    let summaries = list_ids!(
+        "guardduty:ListMalwareProtectionPlans",
+        &policy,
+        malware_protection_plans,
+        |token| client
             .list_malware_protection_plans()
-            .set_next_token(next.take())
-            .send()
-            .await
-        {
-            Ok(page) => {
-                ids.extend(
-                    page.malware_protection_plans()
-                        .iter()
-                        .filter_map(|p| p.malware_protection_plan_id().map(str::to_owned)),
-                );
-                match page.next_token() {
-                    Some(token) if !token.is_empty() => next = Some(token.to_owned()),
-                    _ => break,
-                }
-            }
-            Err(err) => {
-                return (
-                    None,
-                    vec![classify("guardduty:ListMalwareProtectionPlans", &err)],
-                );
-            }
-        }
-    }
+            .set_next_token(token.clone())
+    );
+    let ids: Vec<String> = match summaries {
+        Ok(summaries) => summaries
+            .iter()
+            .filter_map(|p| p.malware_protection_plan_id().map(str::to_owned))
+            .collect(),
+        Err(error) => return (None, vec![error]),
+    };
     let mut errors = Vec::new();
     let mut plans = Vec::with_capacity(ids.len());
     for id in ids {
-        match client
-            .get_malware_protection_plan()
-            .malware_protection_plan_id(&id)
-            .send()
-            .await
-        {
+        let got = send!(
+            "guardduty:GetMalwareProtectionPlan",
+            &policy,
+            client
+                .get_malware_protection_plan()
+                .malware_protection_plan_id(&id)
+        );
+        match got {
             Ok(resp) => {
                 let bucket = resp.protected_resource().and_then(|r| r.s3_bucket());
                 plans.push(MalwareProtectionPlan {
@@ -380,7 +508,7 @@ async fn malware_protection_plans(client: &Client) -> Part<Vec<MalwareProtection
                         .collect(),
                 });
             }
-            Err(err) => errors.push(classify("guardduty:GetMalwareProtectionPlan", &err)),
+            Err(error) => errors.push(error),
         }
     }
     (Some(plans), errors)
@@ -447,13 +575,15 @@ async fn unhandled_band(
     let days = opts.finding_ages.days(band);
     let cutoff = opts.now.unix_millis() - i64::from(days) * DAY_MILLIS;
     let criteria = stale_criteria(band, cutoff);
-    let stats = client
-        .get_findings_statistics()
-        .detector_id(detector_id)
-        .group_by(GroupByType::Severity)
-        .finding_criteria(criteria.clone())
-        .send()
-        .await;
+    let stats = send!(
+        "guardduty:GetFindingsStatistics",
+        &policy_of(client),
+        client
+            .get_findings_statistics()
+            .detector_id(detector_id)
+            .group_by(GroupByType::Severity)
+            .finding_criteria(criteria.clone())
+    );
     let count: u64 = match stats {
         Ok(resp) => resp
             .finding_statistics()
@@ -464,12 +594,7 @@ async fn unhandled_band(
                     .sum()
             })
             .unwrap_or(0),
-        Err(err) => {
-            return (
-                None,
-                Some(classify("guardduty:GetFindingsStatistics", &err)),
-            );
-        }
+        Err(error) => return (None, Some(error)),
     };
     let mut entry = UnhandledBand {
         band,
@@ -502,30 +627,33 @@ async fn oldest(
     detector_id: &str,
     criteria: FindingCriteria,
 ) -> Result<Oldest, CollectError> {
-    let ids = client
-        .list_findings()
-        .detector_id(detector_id)
-        .finding_criteria(criteria)
-        .sort_criteria(
-            SortCriteria::builder()
-                .attribute_name("updatedAt")
-                .order_by(OrderBy::Asc)
-                .build(),
-        )
-        .max_results(1)
-        .send()
-        .await
-        .map_err(|err| classify("guardduty:ListFindings", &err))?;
+    let policy = policy_of(client);
+    let ids = send!(
+        "guardduty:ListFindings",
+        &policy,
+        client
+            .list_findings()
+            .detector_id(detector_id)
+            .finding_criteria(criteria.clone())
+            .sort_criteria(
+                SortCriteria::builder()
+                    .attribute_name("updatedAt")
+                    .order_by(OrderBy::Asc)
+                    .build(),
+            )
+            .max_results(1)
+    )?;
     let Some(id) = ids.finding_ids().first() else {
         return Ok(None);
     };
-    let found = client
-        .get_findings()
-        .detector_id(detector_id)
-        .finding_ids(id)
-        .send()
-        .await
-        .map_err(|err| classify("guardduty:GetFindings", &err))?;
+    let found = send!(
+        "guardduty:GetFindings",
+        &policy,
+        client
+            .get_findings()
+            .detector_id(detector_id)
+            .finding_ids(id)
+    )?;
     Ok(found.findings().first().map(|f| {
         (
             f.updated_at().map(str::to_owned),

@@ -11,6 +11,7 @@ pub mod guardduty;
 pub mod guardduty_objects;
 pub mod guardduty_org;
 pub mod iam;
+pub mod lists;
 pub mod organizations;
 pub mod regions;
 pub mod retry;

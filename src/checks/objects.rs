@@ -326,6 +326,13 @@ fn check_list(ctx: &Ctx<'_>, list: &ThreatList, out: &mut Vec<Finding>) {
             status: list.status.clone(),
             location: list.location.clone(),
             format: list.format.clone(),
+            entries: list
+                .content
+                .as_ref()
+                .filter(|c| c.judged)
+                .map(|c| c.entries()),
+            broad_count: None,
+            broad_entries: Vec::new(),
         })
     };
     let label = if list.name.is_empty() {
@@ -346,6 +353,39 @@ fn check_list(ctx: &Ctx<'_>, list: &ThreatList, out: &mut Vec<Finding>) {
                     ctx.region
                 ),
                 details(),
+            ));
+        }
+        // Only a list in force trusts anything.
+        if let Some(content) = list
+            .content
+            .as_ref()
+            .filter(|c| c.broad_count > 0 && list.is_active())
+        {
+            let Details::List(mut broad) = details() else {
+                return;
+            };
+            broad.broad_count = Some(content.broad_count);
+            broad.broad_entries = content.broad.clone();
+            out.push(ctx.finding(
+                CheckId::TrustedListTooBroad,
+                Severity::High,
+                &list.id,
+                "broad",
+                format!(
+                    "{} {label} in {} trusts a very broad range: {}{}",
+                    list_words(list.kind),
+                    ctx.region,
+                    content.broad.join(", "),
+                    if content.broad_count > content.broad.len() as u64 {
+                        format!(
+                            " and {} more",
+                            content.broad_count - content.broad.len() as u64
+                        )
+                    } else {
+                        String::new()
+                    }
+                ),
+                Details::List(broad),
             ));
         }
     } else if NOT_IN_FORCE
@@ -547,15 +587,15 @@ fn check_tags(ctx: &Ctx<'_>, objects: &RegionObjects, required: &[String], out: 
             }),
         ));
     };
-    if let Some(tags) = &objects.detector_tags {
-        if !ctx.detector_id.is_empty() {
-            untagged(
-                "detector",
-                ctx.detector_id,
-                "GuardDuty.4",
-                missing(Some(tags), required),
-            );
-        }
+    if let Some(tags) = &objects.detector_tags
+        && !ctx.detector_id.is_empty()
+    {
+        untagged(
+            "detector",
+            ctx.detector_id,
+            "GuardDuty.4",
+            missing(Some(tags), required),
+        );
     }
     for filter in objects.filters.iter().flatten() {
         untagged(

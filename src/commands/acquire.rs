@@ -65,6 +65,8 @@ pub struct Needs {
     pub org: Option<OrgNeeds>,
     /// How old an unarchived finding may get per band (with `detectors`).
     pub finding_ages: crate::model::objects::FindingAges,
+    /// `--read-lists`: read the content of the active lists (with `detectors`).
+    pub read_lists: Option<aws::lists::ListReadOptions>,
 }
 
 /// What an organization run collects.
@@ -94,15 +96,14 @@ pub fn collect_live(
         if let Some(error) = &account.error {
             io.note(&format!("could not learn the account id: {error}"));
         }
-        if let Some(error) = &region_list.error {
-            if global.regions.is_empty() {
+        if let Some(error) = &region_list.error
+            && global.regions.is_empty() {
                 io.note(&format!(
                     "could not list the account's regions ({error}); auditing the {} regions gdaudit knows of \
                      (opt-in regions count as not enabled where AWS rejects the call) — use --regions to choose",
                     region_list.regions.len()
                 ));
             }
-        }
         let in_scope = scope::select(&region_list, &global.regions, &global.exclude_regions)?;
         let mut snapshot = Snapshot {
             snapshot_version: crate::model::SNAPSHOT_VERSION,
@@ -207,6 +208,9 @@ pub fn collect_live(
             }
             (_, detectors) => detectors,
         };
+        if let (Some(opts), Some(regions)) = (needs.read_lists, snapshot.detectors.as_mut()) {
+            aws::lists::read_lists(&config, regions, opts).await;
+        }
         snapshot.organization = organization;
         snapshot.changes = changes;
         snapshot.iam = iam;

@@ -31,6 +31,7 @@ pub fn run(ctx: &Ctx, args: &AuditArgs, io: &mut Io<'_>) -> Result<Outcome, RunE
         progress: io.shows_progress(Some(format)),
         org: organization::needs(&args.org, true, ctx.global.concurrency),
         finding_ages: ctx.finding_ages(),
+        read_lists: ctx.read_lists(&args.lists),
     };
     let snapshot = acquire(&ctx.global, needs, io)?;
     let from_snapshot = ctx.global.snapshot.is_some();

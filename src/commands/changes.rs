@@ -106,6 +106,7 @@ pub fn run(ctx: &Ctx, args: &ChangesArgs, io: &mut Io<'_>) -> Result<Outcome, Ru
             progress: io.shows_progress(Some(format)),
             org: None,
             finding_ages: ctx.finding_ages(),
+            read_lists: None,
         };
         let snapshot = acquire(&ctx.global, needs, io)?;
         let source = if ctx.global.snapshot.is_some() {

@@ -28,6 +28,7 @@ pub fn run(ctx: &Ctx, args: &CollectArgs, io: &mut Io<'_>) -> Result<Outcome, Ru
             progress: io.shows_progress(None),
             org: organization::needs(&args.org, true, global.concurrency),
             finding_ages: ctx.finding_ages(),
+            read_lists: ctx.read_lists(&args.lists),
         },
         io,
     )?;

@@ -16,6 +16,7 @@ pub fn run(ctx: &Ctx, args: &DetectorsArgs, io: &mut Io<'_>) -> Result<Outcome, 
         progress: io.shows_progress(Some(format)),
         org: organization::needs(&args.org, false, ctx.global.concurrency),
         finding_ages: ctx.finding_ages(),
+        read_lists: ctx.read_lists(&args.lists),
     };
     let snapshot = acquire(&ctx.global, needs, io)?;
     let checks = ctx.object_checks(ctx.config_scps()?);

@@ -94,10 +94,10 @@ pub fn table_width(global: &GlobalArgs) -> Option<usize> {
         return Some(usize::from(width));
     }
     let stdout = std::io::stdout();
-    if stdout.is_terminal() {
-        if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size_of(&stdout) {
-            return Some(usize::from(w).max(40));
-        }
+    if stdout.is_terminal()
+        && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size_of(&stdout)
+    {
+        return Some(usize::from(w).max(40));
     }
     Some(WIDTH_WHEN_NOT_A_TERMINAL)
 }

@@ -29,6 +29,7 @@ pub fn input(
         progress,
         org: None,
         finding_ages: Default::default(),
+        read_lists: None,
     };
     let snapshot = acquire(global, needs, io)?;
     let source = if global.snapshot.is_some() {

@@ -64,6 +64,17 @@ impl Ctx {
         })
     }
 
+    /// `--read-lists` as the collector takes it; `None` when not asked for.
+    pub fn read_lists(
+        &self,
+        args: &crate::cli::ListArgs,
+    ) -> Option<crate::aws::lists::ListReadOptions> {
+        args.read_lists.then(|| crate::aws::lists::ListReadOptions {
+            max_bytes: args.max_list_size,
+            concurrency: usize::from(self.global.concurrency),
+        })
+    }
+
     /// How old an unarchived finding may get per severity band: the file's
     /// `[detectors] finding-age-days`, else the defaults.
     pub fn finding_ages(&self) -> crate::model::objects::FindingAges {

@@ -4,6 +4,7 @@ pub mod changes;
 pub mod cloudtrail;
 pub mod detectors;
 pub mod iam;
+pub mod list_content;
 pub mod objects;
 pub mod organization;
 pub mod regions;

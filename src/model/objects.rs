@@ -134,6 +134,9 @@ pub struct ThreatList {
     pub format: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
+    /// What the list holds, when its S3 object was read (`--read-lists`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<super::list_content::ListContent>,
 }
 
 impl ThreatList {

@@ -157,6 +157,15 @@ pub struct ListDetails {
     pub status: String,
     pub location: Option<String>,
     pub format: Option<String>,
+    /// With `--read-lists`: how many entries the list holds (absent when not read or judged).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entries: Option<u64>,
+    /// With `--read-lists`, for a trusted list: how many entries trust a very broad range…
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broad_count: Option<u64>,
+    /// …and the first of them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub broad_entries: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -60,6 +60,24 @@ pub struct ListOut {
     pub name: String,
     pub status: String,
     pub location: Option<String>,
+    /// What the list holds, when it was read (`--read-lists`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<ListContentOut>,
+}
+
+/// The content of a list read with `--read-lists`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListContentOut {
+    pub bytes: u64,
+    /// `false`: a format gdaudit does not parse — content not judged, the counts are absent.
+    pub judged: bool,
+    pub entries: Option<u64>,
+    pub ip_entries: Option<u64>,
+    pub domain_entries: Option<u64>,
+    /// Lines that are neither an entry, a header nor blank.
+    pub unreadable: Option<u64>,
+    /// Entries trusting a very broad range (the first 20), for trusted lists.
+    pub broad_entries: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

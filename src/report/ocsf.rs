@@ -182,7 +182,9 @@ fn resource_type(f: &Finding) -> &'static str {
         | CheckId::FindingsUnhandled => "AWS::GuardDuty::Detector",
         CheckId::SuppressionRuleHidesHigh => "AWS::GuardDuty::Filter",
         CheckId::RuntimeTelemetryBlocked => "AWS::Organizations::Policy",
-        CheckId::TrustedListActive | CheckId::ThreatListNotActive => match &f.details {
+        CheckId::TrustedListActive
+        | CheckId::TrustedListTooBroad
+        | CheckId::ThreatListNotActive => match &f.details {
             Details::List(list) if list.kind == "threat-intel-set" => {
                 "AWS::GuardDuty::ThreatIntelSet"
             }

@@ -58,6 +58,7 @@ pub enum CheckId {
     RuntimeCoverageUnhealthy,
     SuppressionRuleHidesHigh,
     TrustedListActive,
+    TrustedListTooBroad,
     ThreatListNotActive,
     PublishingDestinationUnhealthy,
     MalwareProtectionPlanUnhealthy,
@@ -97,6 +98,7 @@ impl CheckId {
         CheckId::RuntimeCoverageUnhealthy,
         CheckId::SuppressionRuleHidesHigh,
         CheckId::TrustedListActive,
+        CheckId::TrustedListTooBroad,
         CheckId::ThreatListNotActive,
         CheckId::PublishingDestinationUnhealthy,
         CheckId::MalwareProtectionPlanUnhealthy,
@@ -311,6 +313,14 @@ impl CheckId {
                 remediation: "Check that every entry of the list (its S3 location is in the details) is an address you own and still use, \
                   that only the security team can write that S3 object, and deactivate lists you no longer need: \
                   `aws guardduty update-ip-set --detector-id ID --ip-set-id LIST --no-activate`.",
+            },
+            CheckId::TrustedListTooBroad => &CheckInfo {
+                id: "trusted-list-too-broad",
+                severity: Severity::High,
+                title: "An active trusted list trusts a very broad range (read with --read-lists)",
+                remediation: "Replace the broad entries (named in the details) by the addresses you actually trust, upload the list again \
+                  and reactivate it: `aws guardduty update-ip-set --detector-id ID --ip-set-id LIST --location s3://BUCKET/KEY --activate` \
+                  (`update-trusted-entity-set` for an entity set).",
             },
             CheckId::ThreatListNotActive => &CheckInfo {
                 id: "threat-list-not-active",

@@ -550,6 +550,7 @@ def install_lookup_events(pages: int, throttle: float, log_path) -> None:
 #   {"regions": {"eu-west-1": {
 #       "ip_sets": [{"id", "name", "status", "location", "format", "tags"}],
 #       "threat_intel_sets": [same],
+#       "trusted_entity_sets": [same], "threat_entity_sets": [same],
 #       "publishing_destinations": [{"id", "status", "destinationArn", "kmsKeyArn"}],
 #       "malware_protection_plans": [{"id", "status", "bucket", "statusReasons"}],
 #       "findings": [{"type", "severity", "age_days", "archived"}],
@@ -561,6 +562,7 @@ def install_lookup_events(pages: int, throttle: float, log_path) -> None:
 
 def install_config_object_shims(seed: dict) -> None:
     import datetime
+    import fnmatch
     import time
 
     import moto.guardduty.urls
@@ -708,6 +710,11 @@ def install_config_object_shims(seed: dict) -> None:
                     return False
                 if op in ("lte", "lessThanOrEqual") and not v <= arg:
                     return False
+                # Wildcard criteria (`*` any run, `?` one character), as GuardDuty's filters.
+                if op == "matches" and not any(fnmatch.fnmatchcase(str(v), a) for a in arg):
+                    return False
+                if op == "notMatches" and any(fnmatch.fnmatchcase(str(v), a) for a in arg):
+                    return False
         return True
 
     def body(self: GuardDutyResponse) -> dict:
@@ -761,6 +768,12 @@ def install_config_object_shims(seed: dict) -> None:
     GuardDutyResponse.get_ip_set = got_list("ip_sets", "GetIPSet")
     GuardDutyResponse.list_threat_intel_sets = listed("threat_intel_sets", "threatIntelSetIds", "ListThreatIntelSets")
     GuardDutyResponse.get_threat_intel_set = got_list("threat_intel_sets", "GetThreatIntelSet")
+    GuardDutyResponse.list_trusted_entity_sets = listed(
+        "trusted_entity_sets", "trustedEntitySetIds", "ListTrustedEntitySets")
+    GuardDutyResponse.get_trusted_entity_set = got_list("trusted_entity_sets", "GetTrustedEntitySet")
+    GuardDutyResponse.list_threat_entity_sets = listed(
+        "threat_entity_sets", "threatEntitySetIds", "ListThreatEntitySets")
+    GuardDutyResponse.get_threat_entity_set = got_list("threat_entity_sets", "GetThreatEntitySet")
     GuardDutyResponse.list_publishing_destinations = list_publishing_destinations
     GuardDutyResponse.describe_publishing_destination = describe_publishing_destination
     GuardDutyResponse.list_malware_protection_plans = list_malware_protection_plans
@@ -772,6 +785,8 @@ def install_config_object_shims(seed: dict) -> None:
     for path in [
         "/ipset$", "/ipset/(?P<id>[^/]+)$",
         "/threatintelset$", "/threatintelset/(?P<id>[^/]+)$",
+        "/trustedentityset$", "/trustedentityset/(?P<id>[^/]+)$",
+        "/threatentityset$", "/threatentityset/(?P<id>[^/]+)$",
         "/publishingDestination$", "/publishingDestination/(?P<id>[^/]+)$",
         "/findings$", "/findings/statistics$", "/findings/get$",
     ]:

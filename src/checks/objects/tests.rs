@@ -182,6 +182,7 @@ fn list(kind: ListKind, status: &str) -> ThreatList {
         location: Some("s3://lists/corp.txt".into()),
         format: Some("TXT".into()),
         tags: None,
+        content: None,
     }
 }
 
@@ -213,6 +214,62 @@ fn active_trusted_lists_and_threat_lists_out_of_force_are_reported() {
         ]
     );
     assert!(found.iter().all(|f| f.severity == Severity::Medium));
+}
+
+#[test]
+fn broad_entries_of_active_trusted_lists_are_reported_and_threat_lists_are_not() {
+    let with = |kind: ListKind, status: &str, content: &[u8], format: &str| ThreatList {
+        content: Some(crate::model::list_content::parse(format, content)),
+        ..list(kind, status)
+    };
+    let found = run(RegionObjects {
+        lists: Some(vec![
+            with(
+                ListKind::TrustedIpList,
+                "ACTIVE",
+                b"0.0.0.0/0\n203.0.113.1\n",
+                "TXT",
+            ),
+            with(ListKind::TrustedEntitySet, "INACTIVE", b"::/0\n", "TXT"),
+            with(ListKind::ThreatIntelSet, "ACTIVE", b"0.0.0.0/0\n", "TXT"),
+            with(
+                ListKind::TrustedEntitySet,
+                "ACTIVE",
+                b"0.0.0.0/0\n",
+                "PARQUET",
+            ),
+        ]),
+        ..Default::default()
+    });
+    let broad: Vec<&Finding> = found
+        .iter()
+        .filter(|f| f.check == CheckId::TrustedListTooBroad)
+        .collect();
+    assert_eq!(broad.len(), 1, "{found:#?}");
+    assert_eq!(broad[0].severity, Severity::High);
+    assert_eq!(broad[0].resource, "trusted-ip-list-ACTIVE");
+    let Details::List(d) = &broad[0].details else {
+        panic!("{:?}", broad[0].details)
+    };
+    assert_eq!(
+        (d.entries, d.broad_count, d.broad_entries.as_slice()),
+        (Some(2), Some(1), ["0.0.0.0/0".to_owned()].as_slice())
+    );
+    // The list in a format gdaudit does not parse is active but not judged: no count.
+    let unjudged = found
+        .iter()
+        .find(|f| f.resource == "trusted-entity-set-ACTIVE")
+        .unwrap();
+    let Details::List(d) = &unjudged.details else {
+        panic!()
+    };
+    assert_eq!(d.entries, None);
+    // And the fingerprints of the two findings of one list differ.
+    let active = found
+        .iter()
+        .find(|f| f.check == CheckId::TrustedListActive && f.resource == "trusted-ip-list-ACTIVE")
+        .unwrap();
+    assert_ne!(active.fingerprint, broad[0].fingerprint);
 }
 
 #[test]
