@@ -256,13 +256,19 @@ fn no_objects() -> Vec<Rule> {
         list_ip_sets::ListIpSetsOutput,
         list_malware_protection_plans::ListMalwareProtectionPlansOutput,
         list_publishing_destinations::ListPublishingDestinationsOutput,
+        list_threat_entity_sets::ListThreatEntitySetsOutput,
         list_threat_intel_sets::ListThreatIntelSetsOutput,
+        list_trusted_entity_sets::ListTrustedEntitySetsOutput,
     };
     vec![
         mock!(Client::list_filters).then_output(|| ListFiltersOutput::builder().build()),
         mock!(Client::list_ip_sets).then_output(|| ListIpSetsOutput::builder().build()),
         mock!(Client::list_threat_intel_sets)
             .then_output(|| ListThreatIntelSetsOutput::builder().build()),
+        mock!(Client::list_trusted_entity_sets)
+            .then_output(|| ListTrustedEntitySetsOutput::builder().build()),
+        mock!(Client::list_threat_entity_sets)
+            .then_output(|| ListThreatEntitySetsOutput::builder().build()),
         mock!(Client::list_publishing_destinations)
             .then_output(|| ListPublishingDestinationsOutput::builder().build()),
         mock!(Client::list_malware_protection_plans)
