@@ -471,10 +471,7 @@ impl fmt::Display for Explanation {
                 )?;
                 writeln!(f, "     method: {}", step.method.as_str())?;
                 for by in &step.allowed_by {
-                    match &by.statement {
-                        Some(st) => writeln!(f, "     allowed by {} [{st}]", by.policy)?,
-                        None => writeln!(f, "     allowed by {}", by.policy)?,
-                    }
+                    writeln!(f, "     allowed by {by}")?;
                 }
                 if !step.condition_keys.is_empty() {
                     let keys: Vec<&str> = step.condition_keys.iter().map(|k| k.as_str()).collect();
@@ -488,10 +485,7 @@ impl fmt::Display for Explanation {
                 access.path_action
             )?;
             for by in &access.path_granted_by {
-                match &by.statement {
-                    Some(st) => writeln!(f, "     granted by {} [{st}]", by.policy)?,
-                    None => writeln!(f, "     granted by {}", by.policy)?,
-                }
+                writeln!(f, "     granted by {by}")?;
             }
         }
         if !self.problems.is_empty() {

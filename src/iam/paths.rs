@@ -1322,34 +1322,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
             .unwrap_or_default();
         let mut assumed: Vec<usize> = Vec::new();
         for r in named {
-            let Some(trust) = self.trusts[r].as_ref() else {
-                continue;
-            };
-            let label = self.trust_label(r);
-            let t = trust_grant(
-                trust,
-                &label,
-                plan.arn,
-                account_of(ctx.principals[r].arn),
-                &facts,
-                None,
-            );
-            if !t.access.usable() {
-                continue;
-            }
-            let arn = bytes_of(ctx.principals[r].arn);
-            let g = request::decide(
-                &layers,
-                &extra,
-                PathAction::AssumeRole,
-                Target::Arn(&arn),
-                &facts,
-                !t.direct,
-            );
-            if g.access.usable() {
-                let to = self.node(r, Variant::Base);
-                let c = conditional(&[&g], Some(&t));
-                self.add_edge(n, to, c, step(Method::AssumeRole, &[&g], Some(&t)));
+            if self.assume_one(n, &node, &layers, &extra, &facts, r, &step, &conditional) {
                 assumed.push(r);
             }
         }
@@ -1385,21 +1358,9 @@ impl<'c, 'a> Analysis<'c, 'a> {
                     continue;
                 }
                 let rep = members[0];
-                let Some(trust) = self.trusts[rep].as_ref() else {
+                let Some(t) = self.trust_of(rep, &facts) else {
                     continue;
                 };
-                let label = self.trust_label(rep);
-                let t = trust_grant(
-                    trust,
-                    &label,
-                    plan.arn,
-                    account_of(ctx.principals[rep].arn),
-                    &facts,
-                    None,
-                );
-                if !t.access.usable() {
-                    continue;
-                }
                 if uniform {
                     let synthetic = self.synthetic_role.clone();
                     let g = request::decide(
@@ -1777,18 +1738,9 @@ impl<'c, 'a> Analysis<'c, 'a> {
                     if !g.access.usable() {
                         continue;
                     }
-                    let label = self.trust_label(r);
-                    let Some(trust) = self.trusts[r].as_ref() else {
+                    let Some(t) = self.trust_of(r, &facts) else {
                         break;
                     };
-                    let t = trust_grant(
-                        trust,
-                        &label,
-                        plan.arn,
-                        account_of(ctx.principals[r].arn),
-                        &facts,
-                        None,
-                    );
                     let g2 = grant(PathAction::AssumeRole, &arn, !t.direct, r);
                     if t.access.usable() && g2.access.usable() {
                         found.push((r, method, g, g2, t));
@@ -1934,6 +1886,21 @@ impl<'c, 'a> Analysis<'c, 'a> {
         out
     }
 
+    /// How role `r`'s trust policy treats the principal of `facts`, when it lets it in.
+    fn trust_of(&self, r: usize, facts: &Facts<'_>) -> Option<TrustGrant> {
+        let trust = self.trusts[r].as_ref()?;
+        let role_account = account_of(self.ctx.principals[r].arn);
+        let t = trust_grant(
+            trust,
+            &self.trust_label(r),
+            facts.arn,
+            role_account,
+            facts,
+            None,
+        );
+        t.access.usable().then_some(t)
+    }
+
     /// One role, decided exactly: its trust, then the principal's own permission.
     #[allow(clippy::too_many_arguments)]
     fn assume_one(
@@ -1948,21 +1915,9 @@ impl<'c, 'a> Analysis<'c, 'a> {
         conditional: &CondFn<'_>,
     ) -> bool {
         let ctx = self.ctx;
-        let Some(trust) = self.trusts[r].as_ref() else {
+        let Some(t) = self.trust_of(r, facts) else {
             return false;
         };
-        let label = self.trust_label(r);
-        let t = trust_grant(
-            trust,
-            &label,
-            facts.arn,
-            account_of(ctx.principals[r].arn),
-            facts,
-            None,
-        );
-        if !t.access.usable() {
-            return false;
-        }
         let arn = bytes_of(ctx.principals[r].arn);
         let g = request::decide(
             layers,

@@ -202,6 +202,16 @@ pub struct StatementRef {
     pub statement: Option<Label>,
 }
 
+/// `policy [statement]`, or the policy alone.
+impl std::fmt::Display for StatementRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.statement {
+            Some(statement) => write!(f, "{} [{statement}]", self.policy),
+            None => write!(f, "{}", self.policy),
+        }
+    }
+}
+
 /// Which layer a policy sits in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case", tag = "layer", content = "level")]

@@ -472,10 +472,7 @@ fn permissions<'a>(
         let mut grants: Vec<String> = actions
             .iter()
             .flat_map(|a| a.granted_by.iter())
-            .map(|g| match &g.statement {
-                Some(s) => format!("{} [{}]", g.policy.as_str(), s.as_str()),
-                None => g.policy.as_str().to_owned(),
-            })
+            .map(ToString::to_string)
             .collect();
         grants.sort();
         grants.dedup();
@@ -532,14 +529,7 @@ fn indirect<'a>(
             .path
             .iter()
             .map(|s| {
-                let by: Vec<String> = s
-                    .allowed_by
-                    .iter()
-                    .map(|g| match &g.statement {
-                        Some(st) => format!("{} [{}]", g.policy.as_str(), st.as_str()),
-                        None => g.policy.as_str().to_owned(),
-                    })
-                    .collect();
+                let by: Vec<String> = s.allowed_by.iter().map(ToString::to_string).collect();
                 format!(
                     "<li><b>{}</b> {}{} <span class=\"mono\">({})</span></li>",
                     esc(s.method.as_str()),

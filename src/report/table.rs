@@ -509,6 +509,23 @@ const MAX_PERMISSION_ROWS: usize = 500;
 /// The most granting policies a row of the permissions table names.
 const MAX_POLICIES_PER_ROW: usize = 3;
 
+/// Past [`MAX_PERMISSION_ROWS`] rows: how many more principals there are, and where.
+fn more_principals(total: usize, opts: TableOptions, out: &mut dyn Write) -> std::io::Result<()> {
+    if total <= MAX_PERMISSION_ROWS {
+        return Ok(());
+    }
+    para(
+        out,
+        opts.width,
+        "",
+        "  ",
+        &format!(
+            "… and {} more principals, none more severe (all are in -o json, jsonl, csv and sarif)",
+            total - MAX_PERMISSION_ROWS
+        ),
+    )
+}
+
 /// `gdaudit permissions`: one row per flagged principal.
 fn render_permissions(
     section: &Section,
@@ -577,10 +594,7 @@ fn render_permissions(
             let mut policies: Vec<String> = actions
                 .iter()
                 .flat_map(|a| a.granted_by.iter())
-                .map(|g| match &g.statement {
-                    Some(statement) => format!("{} [{}]", g.policy.as_str(), statement.as_str()),
-                    None => g.policy.as_str().to_owned(),
-                })
+                .map(ToString::to_string)
                 .collect();
             policies.sort();
             policies.dedup();
@@ -600,19 +614,7 @@ fn render_permissions(
             ]);
         }
         grid.render(opts.width, opts.color, out)?;
-        let total = section.active().filter(direct).count();
-        if total > MAX_PERMISSION_ROWS {
-            para(
-                out,
-                opts.width,
-                "",
-                "  ",
-                &format!(
-                    "… and {} more principals, none more severe (all are in -o json, jsonl, csv and sarif)",
-                    total - MAX_PERMISSION_ROWS
-                ),
-            )?;
-        }
+        more_principals(section.active().filter(direct).count(), opts, out)?;
     }
     if section.active().any(|f| indirect(&f)) {
         writeln!(out, "\nPrincipals that can become able to change GuardDuty")?;
@@ -643,19 +645,7 @@ fn render_permissions(
             ]);
         }
         grid.render(opts.width, opts.color, out)?;
-        let total = section.active().filter(indirect).count();
-        if total > MAX_PERMISSION_ROWS {
-            para(
-                out,
-                opts.width,
-                "",
-                "  ",
-                &format!(
-                    "… and {} more principals, none more severe (all are in -o json, jsonl, csv and sarif)",
-                    total - MAX_PERMISSION_ROWS
-                ),
-            )?;
-        }
+        more_principals(section.active().filter(indirect).count(), opts, out)?;
     }
     if section.active().next().is_some() {
         writeln!(
