@@ -279,33 +279,41 @@ async fn collect_detectors(client: &Client, region: RegionInfo) -> RegionDetecto
     out
 }
 
-fn detector_from(id: &str, resp: &GetDetectorOutput) -> Detector {
-    let features = resp
-        .features()
-        .iter()
-        .filter_map(|f| {
-            Some(Feature {
-                name: f.name()?.as_str().to_owned(),
-                status: f
-                    .status()
-                    .map(|s| s.as_str().to_owned())
-                    .unwrap_or_default(),
-                additional_configuration: f
-                    .additional_configuration()
-                    .iter()
-                    .filter_map(|c| {
-                        Some(AdditionalConfiguration {
-                            name: c.name()?.as_str().to_owned(),
-                            status: c
-                                .status()
-                                .map(|s| s.as_str().to_owned())
-                                .unwrap_or_default(),
+/// The protection plans of a detector or a member's detector: the SDK has one type for each,
+/// alike in shape.
+macro_rules! features_from {
+    ($features:expr) => {
+        $features
+            .iter()
+            .filter_map(|f| {
+                Some(Feature {
+                    name: f.name()?.as_str().to_owned(),
+                    status: f
+                        .status()
+                        .map(|s| s.as_str().to_owned())
+                        .unwrap_or_default(),
+                    additional_configuration: f
+                        .additional_configuration()
+                        .iter()
+                        .filter_map(|c| {
+                            Some(AdditionalConfiguration {
+                                name: c.name()?.as_str().to_owned(),
+                                status: c
+                                    .status()
+                                    .map(|s| s.as_str().to_owned())
+                                    .unwrap_or_default(),
+                            })
                         })
-                    })
-                    .collect(),
+                        .collect(),
+                })
             })
-        })
-        .collect();
+            .collect()
+    };
+}
+pub(crate) use features_from;
+
+fn detector_from(id: &str, resp: &GetDetectorOutput) -> Detector {
+    let features = features_from!(resp.features());
     // Deprecated by AWS, but the only source in older responses without Features.
     #[allow(deprecated)]
     let data_sources = resp.data_sources().map(|ds| DataSources {

@@ -212,180 +212,71 @@ async fn lists(client: &Client, detector_id: &str) -> Part<Vec<ThreatList>> {
     (complete.then_some(lists), errors)
 }
 
-async fn ip_sets(client: &Client, detector_id: &str) -> Part<Vec<ThreatList>> {
-    let policy = policy_of(client);
-    let ids = list_ids!("guardduty:ListIPSets", &policy, ip_set_ids, |token| client
-        .list_ip_sets()
-        .detector_id(detector_id)
-        .set_next_token(token.clone()));
-    let ids = match ids {
-        Ok(ids) => ids,
-        Err(error) => return (None, vec![error]),
-    };
-    let mut errors = Vec::new();
-    let mut lists = Vec::with_capacity(ids.len());
-    for id in ids {
-        let got = send!(
-            "guardduty:GetIPSet",
-            &policy,
-            client.get_ip_set().detector_id(detector_id).ip_set_id(&id)
-        );
-        match got {
-            Ok(resp) => lists.push(ThreatList {
-                kind: ListKind::TrustedIpList,
-                name: resp.name().unwrap_or_default().to_owned(),
-                id,
-                status: resp
-                    .status()
-                    .map(|s| s.as_str().to_owned())
-                    .unwrap_or_default(),
-                location: resp.location().map(str::to_owned),
-                format: resp.format().map(|f| f.as_str().to_owned()),
-                tags: tags(resp.tags()),
-                content: None,
-            }),
-            Err(error) => errors.push(error),
+/// Reads one kind of trusted or threat list: its ids page by page, then each list. The four
+/// kinds answer alike, in different SDK types.
+macro_rules! read_lists {
+    ($kind:expr, $client:expr,
+     list: $list_op:literal, $ids:ident, |$token:ident| $list:expr,
+     get: $get_op:literal, |$id:ident| $get:expr) => {{
+        let policy = policy_of($client);
+        let ids = match list_ids!($list_op, &policy, $ids, |$token| $list) {
+            Ok(ids) => ids,
+            Err(error) => return (None, vec![error]),
+        };
+        let mut errors = Vec::new();
+        let mut lists = Vec::with_capacity(ids.len());
+        for $id in ids {
+            match send!($get_op, &policy, $get) {
+                Ok(resp) => lists.push(ThreatList {
+                    kind: $kind,
+                    name: resp.name().unwrap_or_default().to_owned(),
+                    id: $id,
+                    status: resp
+                        .status()
+                        .map(|s| s.as_str().to_owned())
+                        .unwrap_or_default(),
+                    location: resp.location().map(str::to_owned),
+                    format: resp.format().map(|f| f.as_str().to_owned()),
+                    tags: tags(resp.tags()),
+                    content: None,
+                }),
+                Err(error) => errors.push(error),
+            }
         }
-    }
-    (Some(lists), errors)
+        (Some(lists), errors)
+    }};
+}
+
+async fn ip_sets(client: &Client, detector_id: &str) -> Part<Vec<ThreatList>> {
+    read_lists!(ListKind::TrustedIpList, client,
+        list: "guardduty:ListIPSets", ip_set_ids,
+        |token| client.list_ip_sets().detector_id(detector_id).set_next_token(token.clone()),
+        get: "guardduty:GetIPSet",
+        |id| client.get_ip_set().detector_id(detector_id).ip_set_id(&id))
 }
 
 async fn threat_intel_sets(client: &Client, detector_id: &str) -> Part<Vec<ThreatList>> {
-    let policy = policy_of(client);
-    let ids = list_ids!(
-        "guardduty:ListThreatIntelSets",
-        &policy,
-        threat_intel_set_ids,
-        |token| client
-            .list_threat_intel_sets()
-            .detector_id(detector_id)
-            .set_next_token(token.clone())
-    );
-    let ids = match ids {
-        Ok(ids) => ids,
-        Err(error) => return (None, vec![error]),
-    };
-    let mut errors = Vec::new();
-    let mut lists = Vec::with_capacity(ids.len());
-    for id in ids {
-        let got = send!(
-            "guardduty:GetThreatIntelSet",
-            &policy,
-            client
-                .get_threat_intel_set()
-                .detector_id(detector_id)
-                .threat_intel_set_id(&id)
-        );
-        match got {
-            Ok(resp) => lists.push(ThreatList {
-                kind: ListKind::ThreatIntelSet,
-                name: resp.name().unwrap_or_default().to_owned(),
-                id,
-                status: resp
-                    .status()
-                    .map(|s| s.as_str().to_owned())
-                    .unwrap_or_default(),
-                location: resp.location().map(str::to_owned),
-                format: resp.format().map(|f| f.as_str().to_owned()),
-                tags: tags(resp.tags()),
-                content: None,
-            }),
-            Err(error) => errors.push(error),
-        }
-    }
-    (Some(lists), errors)
+    read_lists!(ListKind::ThreatIntelSet, client,
+        list: "guardduty:ListThreatIntelSets", threat_intel_set_ids,
+        |token| client.list_threat_intel_sets().detector_id(detector_id).set_next_token(token.clone()),
+        get: "guardduty:GetThreatIntelSet",
+        |id| client.get_threat_intel_set().detector_id(detector_id).threat_intel_set_id(&id))
 }
 
 async fn trusted_entity_sets(client: &Client, detector_id: &str) -> Part<Vec<ThreatList>> {
-    let policy = policy_of(client);
-    let ids = list_ids!(
-        "guardduty:ListTrustedEntitySets",
-        &policy,
-        trusted_entity_set_ids,
-        |token| client
-            .list_trusted_entity_sets()
-            .detector_id(detector_id)
-            .set_next_token(token.clone())
-    );
-    let ids = match ids {
-        Ok(ids) => ids,
-        Err(error) => return (None, vec![error]),
-    };
-    let mut errors = Vec::new();
-    let mut lists = Vec::with_capacity(ids.len());
-    for id in ids {
-        let got = send!(
-            "guardduty:GetTrustedEntitySet",
-            &policy,
-            client
-                .get_trusted_entity_set()
-                .detector_id(detector_id)
-                .trusted_entity_set_id(&id)
-        );
-        match got {
-            Ok(resp) => lists.push(ThreatList {
-                kind: ListKind::TrustedEntitySet,
-                name: resp.name().unwrap_or_default().to_owned(),
-                id,
-                status: resp
-                    .status()
-                    .map(|s| s.as_str().to_owned())
-                    .unwrap_or_default(),
-                location: resp.location().map(str::to_owned),
-                format: resp.format().map(|f| f.as_str().to_owned()),
-                tags: tags(resp.tags()),
-                content: None,
-            }),
-            Err(error) => errors.push(error),
-        }
-    }
-    (Some(lists), errors)
+    read_lists!(ListKind::TrustedEntitySet, client,
+        list: "guardduty:ListTrustedEntitySets", trusted_entity_set_ids,
+        |token| client.list_trusted_entity_sets().detector_id(detector_id).set_next_token(token.clone()),
+        get: "guardduty:GetTrustedEntitySet",
+        |id| client.get_trusted_entity_set().detector_id(detector_id).trusted_entity_set_id(&id))
 }
 
 async fn threat_entity_sets(client: &Client, detector_id: &str) -> Part<Vec<ThreatList>> {
-    let policy = policy_of(client);
-    let ids = list_ids!(
-        "guardduty:ListThreatEntitySets",
-        &policy,
-        threat_entity_set_ids,
-        |token| client
-            .list_threat_entity_sets()
-            .detector_id(detector_id)
-            .set_next_token(token.clone())
-    );
-    let ids = match ids {
-        Ok(ids) => ids,
-        Err(error) => return (None, vec![error]),
-    };
-    let mut errors = Vec::new();
-    let mut lists = Vec::with_capacity(ids.len());
-    for id in ids {
-        let got = send!(
-            "guardduty:GetThreatEntitySet",
-            &policy,
-            client
-                .get_threat_entity_set()
-                .detector_id(detector_id)
-                .threat_entity_set_id(&id)
-        );
-        match got {
-            Ok(resp) => lists.push(ThreatList {
-                kind: ListKind::ThreatEntitySet,
-                name: resp.name().unwrap_or_default().to_owned(),
-                id,
-                status: resp
-                    .status()
-                    .map(|s| s.as_str().to_owned())
-                    .unwrap_or_default(),
-                location: resp.location().map(str::to_owned),
-                format: resp.format().map(|f| f.as_str().to_owned()),
-                tags: tags(resp.tags()),
-                content: None,
-            }),
-            Err(error) => errors.push(error),
-        }
-    }
-    (Some(lists), errors)
+    read_lists!(ListKind::ThreatEntitySet, client,
+        list: "guardduty:ListThreatEntitySets", threat_entity_set_ids,
+        |token| client.list_threat_entity_sets().detector_id(detector_id).set_next_token(token.clone()),
+        get: "guardduty:GetThreatEntitySet",
+        |id| client.get_threat_entity_set().detector_id(detector_id).threat_entity_set_id(&id))
 }
 
 async fn publishing_destinations(

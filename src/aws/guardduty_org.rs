@@ -18,6 +18,7 @@ use aws_sdk_guardduty::Client;
 use aws_sdk_guardduty::types::{CoverageStatisticsType, DataSourceConfigurationsResult};
 use tokio::sync::Semaphore;
 
+use super::guardduty::features_from;
 use super::retry::{self, RetryPolicy};
 use crate::model::organization::{
     AutoEnable, CoverageStatistics, MemberDetector, OrgAdditionalConfiguration, OrgAdminAccount,
@@ -393,32 +394,7 @@ async fn member_detectors(client: &Client, detector_id: &str, ids: &[String]) ->
 fn member_from(
     m: &aws_sdk_guardduty::types::MemberDataSourceConfiguration,
 ) -> Option<MemberDetector> {
-    let features = m
-        .features()
-        .iter()
-        .filter_map(|f| {
-            Some(Feature {
-                name: f.name()?.as_str().to_owned(),
-                status: f
-                    .status()
-                    .map(|s| s.as_str().to_owned())
-                    .unwrap_or_default(),
-                additional_configuration: f
-                    .additional_configuration()
-                    .iter()
-                    .filter_map(|c| {
-                        Some(AdditionalConfiguration {
-                            name: c.name()?.as_str().to_owned(),
-                            status: c
-                                .status()
-                                .map(|s| s.as_str().to_owned())
-                                .unwrap_or_default(),
-                        })
-                    })
-                    .collect(),
-            })
-        })
-        .collect();
+    let features = features_from!(m.features());
     Some(MemberDetector {
         account_id: m.account_id()?.to_owned(),
         features,
