@@ -7,6 +7,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 pub mod blackhole;
+pub mod mocks;
 pub mod org;
 
 use std::io::{BufRead, BufReader};
