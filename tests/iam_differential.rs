@@ -380,7 +380,7 @@ fn letter(eval: &Evaluation, arn: &str, action: &str) -> char {
     match p
         .actions
         .iter()
-        .find(|a| a.action == action)
+        .find(|a| a.action() == action)
         .map(|a| a.decision)
     {
         Some(Decision::Allowed) => 'A',

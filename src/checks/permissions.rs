@@ -79,8 +79,8 @@ fn indirect_finding(eval: &Arc<Evaluation>, index: usize, access: &IndirectAcces
 /// The actions held without condition whose grant makes a finding high.
 fn high_risk_actions(held: &[&ActionVerdict]) -> Vec<&'static str> {
     held.iter()
-        .filter(|a| a.decision == Decision::Allowed && is_high_risk(a.action))
-        .map(|a| a.action)
+        .filter(|a| a.decision == Decision::Allowed && is_high_risk(a.action()))
+        .map(|a| a.action())
         .collect()
 }
 
@@ -125,7 +125,7 @@ fn finding(eval: &Arc<Evaluation>, index: usize, principal: &PrincipalVerdict) -
 /// condition. Low: every action held only under a condition.
 fn severity(held: &[&ActionVerdict]) -> Severity {
     let unconditional = || held.iter().filter(|a| a.decision == Decision::Allowed);
-    if unconditional().any(|a| is_high_risk(a.action)) {
+    if unconditional().any(|a| is_high_risk(a.action())) {
         Severity::High
     } else if unconditional().next().is_some() {
         Severity::Medium

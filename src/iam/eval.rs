@@ -405,7 +405,7 @@ impl<'a> Context<'a> {
             .iter()
             .filter_map(|s| s.policy.effects.as_ref())
             .fold(0, |mask, e| mask | e.allow_mask);
-        let mut actions = Vec::new();
+        let mut actions = Vec::with_capacity(granted.count_ones() as usize);
         let mut distinct: Vec<Arc<Verdict>> = Vec::new();
         for action in (0..self.table.full.len()).filter(|i| granted & (1 << i) != 0) {
             let verdict = layers.decide(action, &env, scratch).verdict();
@@ -417,10 +417,7 @@ impl<'a> Context<'a> {
                     v
                 }
             };
-            actions.push(ActionVerdict {
-                action: self.table.full[action].as_str(),
-                verdict: shared,
-            });
+            actions.push(ActionVerdict::new(action, shared));
         }
         let privileged = self.privilege(plan, &layers, &actions);
         PrincipalVerdict {

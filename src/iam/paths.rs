@@ -15,6 +15,7 @@
 //! that holds only under a condition makes the path conditional.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -223,8 +224,8 @@ struct Node {
     principal: usize,
     variant: Variant,
     hub: Option<Hub>,
-    /// Local compiled policies this node adds to its identity.
-    extra: Vec<usize>,
+    /// A local compiled policy this node adds to its identity.
+    extra: Option<usize>,
     /// A compiled policy this node takes away from its identity.
     removed: Option<usize>,
     allowed: ActionMask,
@@ -233,12 +234,39 @@ struct Node {
     pending: bool,
 }
 
-#[derive(Debug, Clone)]
+/// An edge of the graph. What allows the step is not kept: it is worked out again for the
+/// edges a reported path takes (see [`Analysis::evidence`]).
+#[derive(Debug, Clone, Copy)]
 struct Edge {
     from: u32,
     to: u32,
     conditional: bool,
-    step: u32,
+    method: Method,
+}
+
+/// Where a planned edge leads, before its node exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Dest {
+    Node(usize, Variant),
+    Hub(Hub),
+}
+
+/// An edge worked out for one node (in parallel, from the graph as it stands), with what
+/// allows it.
+#[derive(Debug, Clone)]
+struct Planned {
+    dest: Dest,
+    conditional: bool,
+    info: StepInfo,
+    /// For a step to another version of a policy: made only when that version, compiled,
+    /// could give the node more ([`Analysis::could_add`]).
+    version_of: Option<usize>,
+}
+
+/// Per-thread memo for planning: how a pattern stands against a form.
+#[derive(Default)]
+struct PlanScratch {
+    uniform: HashMap<(Vec<Token>, u8), Uniform>,
 }
 
 #[derive(Debug, Clone)]
@@ -451,6 +479,59 @@ fn service_request<'a>(service: &'a str, account: &'a str) -> [(&'a str, Option<
     ]
 }
 
+/// The edges into each node: edge ids grouped by the node they lead to.
+struct Reverse {
+    /// Where each node's edges start in `edges` (one more entry than nodes).
+    start: Vec<u32>,
+    edges: Vec<u32>,
+}
+
+impl Reverse {
+    fn of(edges: &[Edge], nodes: usize) -> Reverse {
+        let mut start = vec![0u32; nodes + 1];
+        for e in edges {
+            start[e.to as usize + 1] += 1;
+        }
+        for i in 0..nodes {
+            start[i + 1] += start[i];
+        }
+        let mut next = start.clone();
+        let mut out = vec![0u32; edges.len()];
+        for (i, e) in edges.iter().enumerate() {
+            let slot = &mut next[e.to as usize];
+            out[*slot as usize] = u32::try_from(i).unwrap_or(u32::MAX);
+            *slot += 1;
+        }
+        Reverse { start, edges: out }
+    }
+
+    /// The edges into node `n`, in the order they were added.
+    fn leading_to(&self, n: usize) -> &[u32] {
+        &self.edges[self.start[n] as usize..self.start[n + 1] as usize]
+    }
+}
+
+/// Nodes whose edges are planned at a time (see [`Analysis::build_edges`]).
+const PLAN_BATCH: usize = 512;
+
+fn planned(dest: Dest, conditional: bool, info: StepInfo) -> Planned {
+    Planned {
+        dest,
+        conditional,
+        info,
+        version_of: None,
+    }
+}
+
+/// How a hub's edge to each of its members is taken.
+fn hub_method(hub: Hub) -> Method {
+    match hub {
+        Hub::Account(_) | Hub::Roles => Method::AssumeRole,
+        Hub::Users => Method::CreateAccessKey,
+        Hub::Service(k) => SERVICES[k].method,
+    }
+}
+
 /// Everything the analysis works with.
 struct Analysis<'c, 'a> {
     ctx: &'c Context<'a>,
@@ -458,7 +539,8 @@ struct Analysis<'c, 'a> {
     /// Local compiled policies: [0] allows everything; then other versions.
     local: Vec<CompiledPolicy>,
     specs: HashMap<(bool, Vec<String>), u32>,
-    trusts: Vec<Option<Trust>>,
+    /// Each role's trust policy, read; roles with the same document share it.
+    trusts: Vec<Option<Arc<Trust>>>,
     /// Principal index by ARN.
     by_arn: HashMap<&'a str, usize>,
     /// Compiled policy ids of each group (in the context), by group index.
@@ -479,9 +561,6 @@ struct Analysis<'c, 'a> {
     node_index: HashMap<(usize, Variant), u32>,
     hub_nodes: HashMap<Hub, u32>,
     edges: Vec<Edge>,
-    steps: Vec<StepInfo>,
-    /// Memo: (action pattern-independent) uniformity of a pattern over a form.
-    uniform_memo: HashMap<(Vec<Token>, u8), Uniform>,
     /// Compiled versions of managed policies: (policy id, version) → index in `local`.
     versions: HashMap<(usize, String), Option<usize>>,
     /// Memo per compiled policy (by id): [`Self::nonuniform`]'s masks.
@@ -683,8 +762,6 @@ impl<'c, 'a> Analysis<'c, 'a> {
             node_index: HashMap::new(),
             hub_nodes: HashMap::new(),
             edges: Vec::new(),
-            steps: Vec::new(),
-            uniform_memo: HashMap::new(),
             policy_nonuniform: vec![None; ctx.policies.len()],
             versions: HashMap::new(),
             admin_memo: HashMap::new(),
@@ -701,13 +778,30 @@ impl<'c, 'a> Analysis<'c, 'a> {
     /// Parses every role's trust policy and sorts the roles into hubs.
     fn read_trusts(&mut self) {
         let ctx = self.ctx;
-        let parsed: Vec<Option<Result<Policy, policy::PolicyError>>> =
-            super::parallel_map(&ctx.principals, |p| {
-                let doc = p.role?.assume_role_policy_document.as_ref()?;
-                Some(policy::parse_trust(doc.as_json_text()))
-            });
+        // Many roles share a trust policy (every role a service may assume, every role
+        // trusting the account): each document is read once.
+        let mut unique: HashMap<&str, usize> = HashMap::new();
+        let mut texts: Vec<&str> = Vec::new();
+        let slots: Vec<Option<usize>> = ctx
+            .principals
+            .iter()
+            .map(|p| {
+                let text = p.role?.assume_role_policy_document.as_ref()?.as_json_text();
+                Some(*unique.entry(text).or_insert_with(|| {
+                    texts.push(text);
+                    texts.len() - 1
+                }))
+            })
+            .collect();
+        let read: Vec<Result<Policy, policy::PolicyError>> =
+            super::parallel_map(&texts, |t| policy::parse_trust(t));
+        let mut shared: Vec<Option<Arc<Trust>>> = vec![None; texts.len()];
+        let parsed: Vec<Option<(usize, &Result<Policy, policy::PolicyError>)>> = slots
+            .iter()
+            .map(|slot| slot.map(|u| (u, &read[u])))
+            .collect();
         let mut signatures: HashMap<String, usize> = HashMap::new();
-        let mut trusts = Vec::with_capacity(parsed.len());
+        let mut trusts: Vec<Option<Arc<Trust>>> = Vec::with_capacity(parsed.len());
         let without: Vec<&str> = ctx
             .principals
             .iter()
@@ -733,12 +827,12 @@ impl<'c, 'a> Analysis<'c, 'a> {
             .collect();
         for (i, parsed) in parsed.into_iter().enumerate() {
             let plan = &ctx.principals[i];
-            let policy = match parsed {
+            let (u, policy) = match parsed {
                 None => {
                     trusts.push(None);
                     continue;
                 }
-                Some(Err(err)) => {
+                Some((_, Err(err))) => {
                     self.problems.push(Problem {
                         kind: ProblemKind::InvalidPolicy,
                         policy: Some(format!("trust policy of {}", plan.arn)),
@@ -748,7 +842,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
                     trusts.push(None);
                     continue;
                 }
-                Some(Ok(policy)) => policy,
+                Some((u, Ok(policy))) => (u, policy),
             };
             for skipped in &policy.skipped {
                 self.problems.push(Problem {
@@ -758,15 +852,12 @@ impl<'c, 'a> Analysis<'c, 'a> {
                     message: format!("{skipped}; statement skipped"),
                 });
             }
-            let mut trust = Trust {
-                statements: policy.statements,
-                ..Trust::default()
-            };
+            let (mut irregular, mut account_wide) = (false, false);
             let mut signature = String::new();
             let mut trusted: Vec<String> = Vec::new();
             let mut other_accounts = false;
             let mut providers = false;
-            for s in &trust.statements {
+            for s in &policy.statements {
                 if !s.applies_to_action(b"sts:assumerole") {
                     providers |= s
                         .principal
@@ -776,7 +867,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 }
                 let Some(p) = &s.principal else { continue };
                 if s.effect == Effect::Deny || s.not_principal {
-                    trust.irregular = true;
+                    irregular = true;
                 }
                 for v in &p.aws {
                     if let Some(&who) = self.by_arn.get(v.as_str()) {
@@ -787,7 +878,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 }
                 let accounts = trusted_accounts(&p.aws);
                 if s.effect == Effect::Allow && (p.any || !accounts.is_empty()) {
-                    trust.account_wide = true;
+                    account_wide = true;
                     signature.push_str(&format!("{}|{:?};", p.any, s.conditions));
                     if p.any {
                         trusted.push("*".to_owned());
@@ -798,6 +889,13 @@ impl<'c, 'a> Analysis<'c, 'a> {
             }
             self.stats.roles_trusting_other_accounts += usize::from(other_accounts);
             self.stats.roles_trusting_providers += usize::from(providers);
+            let trust = Arc::clone(shared[u].get_or_insert_with(|| {
+                Arc::new(Trust {
+                    statements: policy.statements.clone(),
+                    account_wide,
+                    irregular,
+                })
+            }));
             if trust.irregular {
                 self.irregular_roles.push(i);
             } else if trust.account_wide {
@@ -853,18 +951,26 @@ impl<'c, 'a> Analysis<'c, 'a> {
         self.trusts = trusts;
     }
 
+    /// The node of a principal (as it is, or a variant), when it exists. Principal `i` as it
+    /// is is node `i` (see [`Self::base_nodes`]); variants are looked up.
+    fn find(&self, principal: usize, variant: &Variant) -> Option<u32> {
+        if *variant == Variant::Base && principal < self.ctx.principals.len() {
+            return u32::try_from(principal).ok();
+        }
+        self.node_index.get(&(principal, variant.clone())).copied()
+    }
+
     fn node(&mut self, principal: usize, variant: Variant) -> u32 {
-        if let Some(&n) = self.node_index.get(&(principal, variant.clone())) {
+        if let Some(n) = self.find(principal, &variant) {
             return n;
         }
         let id = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
         let (extra, removed) = match &variant {
-            Variant::Base => (Vec::new(), None),
-            Variant::Admin => (vec![0], None),
-            Variant::Groups(_) => (Vec::new(), None),
+            Variant::Base | Variant::Groups(_) => (None, None),
+            Variant::Admin => (Some(0), None),
             Variant::Version { policy, version } => match self.version(*policy, version) {
-                Some(local) => (vec![local], Some(*policy)),
-                None => (Vec::new(), None),
+                Some(local) => (Some(local), Some(*policy)),
+                None => (None, None),
             },
         };
         let mut node = Node {
@@ -941,7 +1047,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
             principal: usize::MAX,
             variant: Variant::Base,
             hub: Some(hub),
-            extra: Vec::new(),
+            extra: None,
             removed: None,
             allowed: 0,
             conditional: 0,
@@ -1019,11 +1125,14 @@ impl<'c, 'a> Analysis<'c, 'a> {
     }
 
     /// The GuardDuty change actions a variant holds: allowed, and conditional.
-    fn gd_masks(&self, node: &Node) -> (ActionMask, ActionMask) {
+    fn gd_masks(&self, node: &Node, scratch: &mut Scratch) -> (ActionMask, ActionMask) {
+        if let Variant::Groups(groups) = &node.variant {
+            return self.group_masks(node.principal, groups, scratch);
+        }
         let ctx = self.ctx;
         let plan = &ctx.principals[node.principal];
         let mut layers: Layers<'_> = self.layers(node);
-        for &i in &node.extra {
+        if let Some(i) = node.extra {
             layers.identity.push(Source {
                 id: usize::MAX - i,
                 policy: &self.local[i],
@@ -1039,16 +1148,113 @@ impl<'c, 'a> Analysis<'c, 'a> {
             .iter()
             .filter_map(|s| s.policy.effects.as_ref())
             .fold(0, |m, e| m | e.allow_mask);
-        let mut scratch = Scratch::default();
         let (mut allowed, mut conditional) = (0, 0);
         for action in (0..ctx.table.full.len()).filter(|i| granted & (1 << i) != 0) {
-            match layers.decide(action, &env, &mut scratch).decision {
+            match layers.decide(action, &env, scratch).decision {
                 Decision::Allowed => allowed |= 1 << action,
                 Decision::Conditional => conditional |= 1 << action,
                 Decision::NotAllowed | Decision::Denied => {}
             }
         }
         (allowed, conditional)
+    }
+
+    /// What a user holds once in `groups` too. Those groups deny nothing, so what it is
+    /// allowed stays allowed. The resources a union of Allows lets through are the union of
+    /// what each lets through (each is cut by the same boundary, SCPs and Denies), so an
+    /// action is allowed with every group's policies exactly when it is with some of them:
+    /// the policies are tried a batch at a time, and an action found allowed is not asked
+    /// again. (A user able to join a thousand groups would otherwise be decided with all of
+    /// their policies at once, for every action.) Statements conditioned on
+    /// `aws:RequestedRegion` add the regions they name to the question, so with any of those
+    /// every policy is asked at once.
+    fn group_masks(
+        &self,
+        principal: usize,
+        groups: &[usize],
+        scratch: &mut Scratch,
+    ) -> (ActionMask, ActionMask) {
+        let ctx = self.ctx;
+        let plan = &ctx.principals[principal];
+        let base_layers = ctx.layers(plan);
+        let base = &self.nodes[principal];
+        let mut added: Vec<Source<'c>> = Vec::new();
+        for &g in groups {
+            for &id in &self.group_policies[g] {
+                if base_layers.identity.iter().all(|s| s.id != id)
+                    && added.iter().all(|s| s.id != id)
+                {
+                    added.push(Source {
+                        id,
+                        policy: &ctx.policies[id],
+                        via: Some(ctx.details.groups[g].group_name.as_str()),
+                    });
+                }
+            }
+        }
+        let regional = added.iter().any(|s| {
+            s.policy.effects.as_ref().is_some_and(|e| {
+                e.statements.iter().any(|i| {
+                    i.conditions
+                        .iter()
+                        .any(|c| c.key.eq_ignore_ascii_case("aws:RequestedRegion"))
+                })
+            })
+        });
+        let batch = if regional { added.len() } else { 64 }.max(1);
+        let env = Env {
+            model: &ctx.resources,
+            facts: ctx.facts(plan),
+        };
+        let (mut allowed, mut conditional) = (base.allowed, base.conditional);
+        // What the user could hold with any policy at all bounds what groups can give it:
+        // an action its Denies, boundary or SCPs keep from that is not asked again.
+        let mut with_any = base_layers.clone();
+        with_any.identity.push(Source {
+            id: usize::MAX,
+            policy: &self.local[0],
+            via: None,
+        });
+        let (mut can_allow, mut can_condition) = (0, 0);
+        for action in (0..ctx.table.full.len()).filter(|i| allowed & (1 << i) == 0) {
+            match with_any.decide(action, &env, scratch).decision {
+                Decision::Allowed => can_allow |= 1 << action,
+                Decision::Conditional => can_condition |= 1 << action,
+                Decision::NotAllowed | Decision::Denied => {}
+            }
+        }
+        let mut open = (can_allow | can_condition) & !allowed;
+        for part in added.chunks(batch) {
+            let asked = part
+                .iter()
+                .filter_map(|s| s.policy.effects.as_ref())
+                .fold(0, |m, e| m | e.allow_mask)
+                & open;
+            if asked == 0 {
+                continue;
+            }
+            let mut layers = base_layers.clone();
+            layers.identity.extend_from_slice(part);
+            for action in (0..ctx.table.full.len()).filter(|i| asked & (1 << i) != 0) {
+                match layers.decide(action, &env, scratch).decision {
+                    Decision::Allowed => {
+                        allowed |= 1 << action;
+                        open &= !(1 << action);
+                    }
+                    Decision::Conditional => {
+                        conditional |= 1 << action;
+                        if can_allow & (1 << action) == 0 {
+                            open &= !(1 << action);
+                        }
+                    }
+                    Decision::NotAllowed | Decision::Denied => {}
+                }
+            }
+            if open == 0 {
+                break;
+            }
+        }
+        (allowed, conditional & !allowed)
     }
 
     fn base_nodes(&mut self, verdicts: &[PrincipalVerdict]) {
@@ -1060,10 +1266,23 @@ impl<'c, 'a> Analysis<'c, 'a> {
             .enumerate()
             .map(|(i, a)| (a.as_str(), i))
             .collect();
+        // Principal `i` as it is is node `i`.
+        self.nodes.reserve_exact(verdicts.len());
         for (i, v) in verdicts.iter().enumerate() {
-            let n = self.node(i, Variant::Base) as usize;
+            let n = self.nodes.len();
+            debug_assert_eq!(n, i);
+            self.nodes.push(Node {
+                principal: i,
+                variant: Variant::Base,
+                hub: None,
+                extra: None,
+                removed: None,
+                allowed: 0,
+                conditional: 0,
+                pending: false,
+            });
             for a in &v.actions {
-                let Some(&bit) = index.get(a.action) else {
+                let Some(&bit) = index.get(a.action()) else {
                     continue;
                 };
                 match a.decision {
@@ -1075,23 +1294,26 @@ impl<'c, 'a> Analysis<'c, 'a> {
         }
     }
 
-    fn add_edge(&mut self, from: u32, to: u32, conditional: bool, step: StepInfo) {
+    fn add_edge(&mut self, from: u32, to: u32, conditional: bool, method: Method) {
         if from == to {
             return;
         }
-        let id = u32::try_from(self.steps.len()).unwrap_or(u32::MAX);
-        self.steps.push(step);
         self.edges.push(Edge {
             from,
             to,
             conditional,
-            step: id,
+            method,
         });
     }
 
     /// How a pattern stands against every resource of a form.
-    fn uniform(&mut self, tokens: &[Token], form: &[Token], form_id: u8) -> Uniform {
-        if let Some(&u) = self.uniform_memo.get(&(tokens.to_vec(), form_id)) {
+    fn uniform(
+        memo: &mut HashMap<(Vec<Token>, u8), Uniform>,
+        tokens: &[Token],
+        form: &[Token],
+        form_id: u8,
+    ) -> Uniform {
+        if let Some(&u) = memo.get(&(tokens.to_vec(), form_id)) {
             return u;
         }
         let u = if !glob::intersects(tokens, form) {
@@ -1103,14 +1325,19 @@ impl<'c, 'a> Analysis<'c, 'a> {
         } else {
             Uniform::Mixed
         };
-        self.uniform_memo.insert((tokens.to_vec(), form_id), u);
+        memo.insert((tokens.to_vec(), form_id), u);
         u
     }
 
     /// For each form (any role, any user, any group), the path actions *not* decided alike for
     /// every resource of it (leaving aside resources an Allow names literally, which get their
     /// own edges).
-    fn nonuniform(&mut self, layers: &Layers<'c>, extra: &[&CompiledPolicy]) -> [PathMask; 3] {
+    fn nonuniform(
+        &self,
+        layers: &Layers<'c>,
+        extra: &[&CompiledPolicy],
+        scratch: &mut PlanScratch,
+    ) -> [PathMask; 3] {
         let mut out = [0; 3];
         let sources = layers
             .identity
@@ -1120,20 +1347,14 @@ impl<'c, 'a> Analysis<'c, 'a> {
         for source in sources {
             let masks = match self.policy_nonuniform.get(source.id).copied().flatten() {
                 Some(m) => m,
-                None => {
-                    let m = self.policy_nonuniform_masks(source.policy);
-                    if let Some(slot) = self.policy_nonuniform.get_mut(source.id) {
-                        *slot = Some(m);
-                    }
-                    m
-                }
+                None => self.policy_nonuniform_masks(source.policy, scratch),
             };
             for f in 0..3 {
                 out[f] |= masks[f];
             }
         }
         for p in extra {
-            let m = self.policy_nonuniform_masks(p);
+            let m = self.policy_nonuniform_masks(p, scratch);
             for f in 0..3 {
                 out[f] |= m[f];
             }
@@ -1142,7 +1363,11 @@ impl<'c, 'a> Analysis<'c, 'a> {
     }
 
     /// One policy's part of [`Self::nonuniform`].
-    fn policy_nonuniform_masks(&mut self, policy: &CompiledPolicy) -> [PathMask; 3] {
+    fn policy_nonuniform_masks(
+        &self,
+        policy: &CompiledPolicy,
+        scratch: &mut PlanScratch,
+    ) -> [PathMask; 3] {
         let mut out = [0; 3];
         for (f, slot) in out.iter_mut().enumerate() {
             let form = match f {
@@ -1153,13 +1378,13 @@ impl<'c, 'a> Analysis<'c, 'a> {
             let form_id = u8::try_from(f).unwrap_or(0);
             for s in &policy.path {
                 let alike = !s.variables
-                    && s.tokens
-                        .iter()
-                        .all(|t| match self.uniform(t, &form, form_id) {
+                    && s.tokens.iter().all(|t| {
+                        match Self::uniform(&mut scratch.uniform, t, &form, form_id) {
                             Uniform::All | Uniform::None => true,
                             Uniform::Literal => s.effect == Effect::Allow && !s.negated,
                             Uniform::Mixed => false,
-                        });
+                        }
+                    });
                 if !alike {
                     *slot |= s.mask;
                 }
@@ -1195,7 +1420,9 @@ impl<'c, 'a> Analysis<'c, 'a> {
             }
         }
         let this = &*self;
-        let masks = super::parallel_map(&work, |&i| this.gd_masks(&this.nodes[i]));
+        let masks = super::parallel_map_with(&work, Scratch::default, |scratch, &i| {
+            this.gd_masks(&this.nodes[i], scratch)
+        });
         for (&i, &m) in work.iter().zip(&masks) {
             if self.nodes[i].variant == Variant::Admin {
                 let key = self.admin_key(&self.nodes[i]);
@@ -1217,17 +1444,34 @@ impl<'c, 'a> Analysis<'c, 'a> {
 
     fn build_edges(&mut self) {
         let everything = self.ctx.table.all();
+        // What each of the account's policies decides alike for every role, user and group.
+        let this = &*self;
+        self.policy_nonuniform =
+            super::parallel_map_with(&this.ctx.policies, PlanScratch::default, |scratch, p| {
+                Some(this.policy_nonuniform_masks(p, scratch))
+            });
         let mut start = 0;
         loop {
             self.settle_variants(start);
             let end = self.nodes.len();
-            for next in start..end {
-                let n = u32::try_from(next).unwrap_or(u32::MAX);
-                // A node that already holds every change action unconditionally can reach
-                // nothing more: its way out is not worked out.
-                let node = &self.nodes[next];
-                if node.hub.is_none() && node.allowed != everything {
-                    self.edges_of(n);
+            // A node that already holds every change action unconditionally can reach nothing
+            // more: its way out is not worked out.
+            let todo: Vec<u32> = (start..end)
+                .filter(|&i| self.nodes[i].hub.is_none() && self.nodes[i].allowed != everything)
+                .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+                .collect();
+            // Planned in parallel a batch at a time, so the evidence of only one batch's
+            // edges is held at once.
+            for batch in todo.chunks(PLAN_BATCH) {
+                let this = &*self;
+                let planned =
+                    super::parallel_map_with(batch, PlanScratch::default, |scratch, &n| {
+                        this.plan_edges(n, scratch)
+                    });
+                for (&n, edges) in batch.iter().zip(planned) {
+                    for p in edges {
+                        self.add_planned(n, p);
+                    }
                 }
             }
             if self.nodes.len() == end {
@@ -1246,45 +1490,45 @@ impl<'c, 'a> Analysis<'c, 'a> {
             };
             for m in members {
                 let to = self.node(m, Variant::Base);
-                let allowed_by = match hub {
-                    Hub::Account(_) => self.trust_statement(m, None),
-                    Hub::Service(k) => self.trust_statement(m, Some(SERVICES[k].principal)),
-                    Hub::Users | Hub::Roles => Vec::new(),
-                };
-                let method = match hub {
-                    Hub::Account(_) | Hub::Roles => Method::AssumeRole,
-                    Hub::Users => Method::CreateAccessKey,
-                    Hub::Service(k) => SERVICES[k].method,
-                };
-                self.add_edge(
-                    h,
-                    to,
-                    false,
-                    StepInfo {
-                        method,
-                        allowed_by,
-                        keys: Vec::new(),
-                    },
-                );
+                self.add_edge(h, to, false, hub_method(hub));
             }
         }
     }
 
-    /// Every edge out of one principal node.
-    fn edges_of(&mut self, n: u32) {
-        let node = self.nodes[n as usize].clone();
+    /// Adds an edge [`Self::plan_edges`] worked out, making the node it leads to.
+    fn add_planned(&mut self, n: u32, p: Planned) {
+        if let (Some(id), Dest::Node(_, Variant::Version { version, .. })) = (p.version_of, &p.dest)
+        {
+            let Some(local) = self.version(id, version) else {
+                return;
+            };
+            let held = self.nodes[n as usize].allowed;
+            if !self.could_add(held, &[&self.local[local]], Some(&self.ctx.policies[id])) {
+                return;
+            }
+        }
+        let to = match p.dest {
+            Dest::Node(principal, variant) => self.node(principal, variant),
+            Dest::Hub(hub) => self.hub(hub),
+        };
+        self.add_edge(n, to, p.conditional, p.info.method);
+    }
+
+    /// Every edge out of one principal node, worked out from the graph as it stands (in
+    /// parallel with other nodes'); [`Self::add_planned`] adds them.
+    fn plan_edges(&self, n: u32, scratch: &mut PlanScratch) -> Vec<Planned> {
+        let mut out: Vec<Planned> = Vec::new();
+        let node = &self.nodes[n as usize];
         let ctx = self.ctx;
         let plan: &Plan<'a> = &ctx.principals[node.principal];
         let layers = self.layers(&node);
-        let extra_owned: Vec<CompiledPolicy> =
-            node.extra.iter().map(|&i| self.local[i].clone()).collect();
-        let extra: Vec<&CompiledPolicy> = extra_owned.iter().collect();
+        let extra: Vec<&CompiledPolicy> = node.extra.iter().map(|&i| &self.local[i]).collect();
         let facts = ctx.facts(plan);
         // IAM changes, credentials and passed roles stay within the principal's own account;
         // only role assumption crosses accounts (when the trust names the other account).
         let own_account = account_of(plan.arn).to_owned();
         let home = own_account == self.account;
-        let nonuniform = self.nonuniform(&layers, &extra);
+        let nonuniform = self.nonuniform(&layers, &extra, scratch);
         let mask = layers
             .identity
             .iter()
@@ -1322,7 +1566,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
             .unwrap_or_default();
         let mut assumed: Vec<usize> = Vec::new();
         for r in named {
-            if self.assume_one(n, &node, &layers, &extra, &facts, r, &step, &conditional) {
+            if self.assume_one(&mut out, &layers, &extra, &facts, r, &step, &conditional) {
                 assumed.push(r);
             }
         }
@@ -1347,7 +1591,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
             irregular.sort_unstable();
             irregular.dedup();
             for r in irregular {
-                if self.assume_one(n, &node, &layers, &extra, &facts, r, &step, &conditional) {
+                if self.assume_one(&mut out, &layers, &extra, &facts, r, &step, &conditional) {
                     assumed.push(r);
                 }
             }
@@ -1372,19 +1616,18 @@ impl<'c, 'a> Analysis<'c, 'a> {
                         !t.direct,
                     );
                     if g.access.usable() {
-                        let h = self.hub(Hub::Account(k));
+                        let h = Dest::Hub(Hub::Account(k));
                         let c = conditional(&[&g], Some(&t));
                         // The trust statement is named on the hub's edge to each role.
                         let mut info = step(Method::AssumeRole, &[&g], None);
                         info.keys.extend(t.keys.iter().cloned());
-                        self.add_edge(n, h, c, info);
+                        out.push(planned(h, c, info));
                         assumed.extend(self.hub_representatives(k));
                     }
                 } else {
                     for r in self.account_hubs[k].1.clone() {
                         if self.assume_one(
-                            n,
-                            &node,
+                            &mut out,
                             &layers,
                             &extra,
                             &facts,
@@ -1422,14 +1665,13 @@ impl<'c, 'a> Analysis<'c, 'a> {
                     false,
                 );
                 if g.access.usable() && g2.access.usable() {
-                    let h = self.hub(Hub::Roles);
+                    let h = Dest::Hub(Hub::Roles);
                     let c = conditional(&[&g, &g2], None);
-                    self.add_edge(
-                        n,
+                    out.push(planned(
                         h,
                         c,
                         step(Method::UpdateAssumeRolePolicy, &[&g, &g2], None),
-                    );
+                    ));
                 }
             } else {
                 for r in self.roles.clone() {
@@ -1454,14 +1696,13 @@ impl<'c, 'a> Analysis<'c, 'a> {
                         false,
                     );
                     if g2.access.usable() {
-                        let to = self.node(r, Variant::Base);
+                        let to = Dest::Node(r, Variant::Base);
                         let c = conditional(&[&g, &g2], None);
-                        self.add_edge(
-                            n,
+                        out.push(planned(
                             to,
                             c,
                             step(Method::UpdateAssumeRolePolicy, &[&g, &g2], None),
-                        );
+                        ));
                     }
                 }
             }
@@ -1486,9 +1727,9 @@ impl<'c, 'a> Analysis<'c, 'a> {
                     true,
                 );
                 if g.access.usable() {
-                    let h = self.hub(Hub::Users);
+                    let h = Dest::Hub(Hub::Users);
                     let c = conditional(&[&g], None);
-                    self.add_edge(n, h, c, step(method, &[&g], None));
+                    out.push(planned(h, c, step(method, &[&g], None)));
                 }
                 // Users its policies name literally.
                 self.literal_targets(&layers, &extra, action, PrincipalKind::User)
@@ -1502,9 +1743,9 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 let arn = bytes_of(ctx.principals[u].arn);
                 let g = request::decide(&layers, &extra, action, Target::Arn(&arn), &facts, true);
                 if g.access.usable() {
-                    let to = self.node(u, Variant::Base);
+                    let to = Dest::Node(u, Variant::Base);
                     let c = conditional(&[&g], None);
-                    self.add_edge(n, to, c, step(method, &[&g], None));
+                    out.push(planned(to, c, step(method, &[&g], None)));
                 }
             }
         }
@@ -1570,9 +1811,9 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 let g =
                     request::decide(&layers, &extra, *action, Target::Arn(target), &facts, true);
                 if g.access.usable() {
-                    let to = self.node(node.principal, Variant::Admin);
+                    let to = Dest::Node(node.principal, Variant::Admin);
                     let c = conditional(&[&g], None);
-                    self.add_edge(n, to, c, step(*method, &[&g], None));
+                    out.push(planned(to, c, step(*method, &[&g], None)));
                     break;
                 }
             }
@@ -1609,14 +1850,9 @@ impl<'c, 'a> Analysis<'c, 'a> {
                     if Some(&v.version_id) == default.as_ref() {
                         continue;
                     }
-                    let Some(local) = self.version(id, &v.version_id) else {
-                        continue;
-                    };
-                    if !self.could_add(node.allowed, &[&self.local[local]], Some(&ctx.policies[id]))
-                    {
-                        continue;
-                    }
-                    let to = self.node(
+                    // Whether the version could add anything is asked once it is compiled,
+                    // when the edge is added.
+                    let to = Dest::Node(
                         node.principal,
                         Variant::Version {
                             policy: id,
@@ -1624,7 +1860,9 @@ impl<'c, 'a> Analysis<'c, 'a> {
                         },
                     );
                     let c = conditional(&[&g], None);
-                    self.add_edge(n, to, c, step(Method::SetDefaultPolicyVersion, &[&g], None));
+                    let mut p = planned(to, c, step(Method::SetDefaultPolicyVersion, &[&g], None));
+                    p.version_of = Some(id);
+                    out.push(p);
                 }
             }
         }
@@ -1677,10 +1915,10 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 }
             }
             if !joined.is_empty() {
-                let to = self.node(node.principal, Variant::Groups(joined));
+                let to = Dest::Node(node.principal, Variant::Groups(joined));
                 let refs: Vec<&Grant> = grants.iter().collect();
                 let c = conditional(&refs, None);
-                self.add_edge(n, to, c, step(Method::AddUserToGroup, &refs, None));
+                out.push(planned(to, c, step(Method::AddUserToGroup, &refs, None)));
             }
         }
         // 8. Changing the policies of a role it becomes (one it names or is named by).
@@ -1749,9 +1987,9 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 }
             }
             for (r, method, g, g2, t) in found {
-                let to = self.node(r, Variant::Admin);
+                let to = Dest::Node(r, Variant::Admin);
                 let c = conditional(&[&g, &g2], Some(&t));
-                self.add_edge(n, to, c, step(method, &[&g, &g2], Some(&t)));
+                out.push(planned(to, c, step(method, &[&g, &g2], Some(&t))));
             }
         }
         // 9. Passing a role to a service it can drive.
@@ -1782,9 +2020,9 @@ impl<'c, 'a> Analysis<'c, 'a> {
                     if g.access.usable() {
                         let mut all: Vec<&Grant> = vec![&g];
                         all.extend(drive.iter());
-                        let h = self.hub(Hub::Service(k));
+                        let h = Dest::Hub(Hub::Service(k));
                         let c = conditional(&all, None);
-                        self.add_edge(n, h, c, step(SERVICES[k].method, &all, None));
+                        out.push(planned(h, c, step(SERVICES[k].method, &all, None)));
                     }
                     let named = self.literal_targets(
                         &layers,
@@ -1812,13 +2050,14 @@ impl<'c, 'a> Analysis<'c, 'a> {
                     if g.access.usable() {
                         let mut all: Vec<&Grant> = vec![&g];
                         all.extend(drive.iter());
-                        let to = self.node(r, Variant::Base);
+                        let to = Dest::Node(r, Variant::Base);
                         let c = conditional(&all, None);
-                        self.add_edge(n, to, c, step(SERVICES[k].method, &all, None));
+                        out.push(planned(to, c, step(SERVICES[k].method, &all, None)));
                     }
                 }
             }
         }
+        out
     }
 
     /// The first trust statement letting the account (or `service`) assume role `r`.
@@ -1901,12 +2140,12 @@ impl<'c, 'a> Analysis<'c, 'a> {
         t.access.usable().then_some(t)
     }
 
-    /// One role, decided exactly: its trust, then the principal's own permission.
+    /// One role, decided exactly: its trust, then the principal's own permission. Plans the
+    /// edge when both allow it.
     #[allow(clippy::too_many_arguments)]
     fn assume_one(
-        &mut self,
-        n: u32,
-        _node: &Node,
+        &self,
+        out: &mut Vec<Planned>,
         layers: &Layers<'c>,
         extra: &[&CompiledPolicy],
         facts: &Facts<'_>,
@@ -1930,9 +2169,12 @@ impl<'c, 'a> Analysis<'c, 'a> {
         if !g.access.usable() {
             return false;
         }
-        let to = self.node(r, Variant::Base);
         let c = conditional(&[&g], Some(&t));
-        self.add_edge(n, to, c, step(Method::AssumeRole, &[&g], Some(&t)));
+        out.push(planned(
+            Dest::Node(r, Variant::Base),
+            c,
+            step(Method::AssumeRole, &[&g], Some(&t)),
+        ));
         true
     }
 
@@ -1989,10 +2231,122 @@ impl<'c, 'a> Analysis<'c, 'a> {
         }
     }
 
+    /// The edges of the shortest path from principal node `start` to a node holding
+    /// `action` (unconditionally when `uncond`), following the hops of one backward search;
+    /// where it ends, and whether a step or the end holds only under a condition.
+    fn walk(
+        &self,
+        hops: &[u32],
+        start: usize,
+        action: usize,
+        uncond: bool,
+    ) -> (Vec<u32>, usize, bool) {
+        let v = self.nodes.len();
+        let mut at = start;
+        let mut taken: Vec<u32> = Vec::new();
+        let mut conditional = false;
+        let mut guard = 0;
+        let bit: ActionMask = 1 << action;
+        while hops[at] != u32::MAX && guard < v {
+            guard += 1;
+            let e = hops[at];
+            let edge = &self.edges[e as usize];
+            conditional |= edge.conditional;
+            let to = edge.to as usize;
+            if self.nodes[to].hub.is_some() {
+                // The hub's edge is merged into this step: it names the role it leads to.
+                let Some(&e2) = hops.get(to).filter(|&&e| e != u32::MAX) else {
+                    break;
+                };
+                taken.extend([e, e2]);
+                at = self.edges[e2 as usize].to as usize;
+            } else {
+                taken.push(e);
+                at = to;
+            }
+            let node = &self.nodes[at];
+            let holds = if uncond {
+                node.allowed & bit != 0
+            } else {
+                (node.allowed | node.conditional) & bit != 0
+            };
+            if holds {
+                conditional |= node.allowed & bit == 0;
+                break;
+            }
+        }
+        (taken, at, conditional)
+    }
+
+    /// The node a planned edge leads to, when it exists.
+    fn dest_id(&self, dest: &Dest) -> Option<u32> {
+        match dest {
+            Dest::Node(principal, variant) => self.find(*principal, variant),
+            Dest::Hub(hub) => self.hub_nodes.get(hub).copied(),
+        }
+    }
+
+    /// What allows each of `edges`. The steps out of a principal node are planned again (in
+    /// parallel, one node at a time) and matched to the edge; a hub's step to a role names
+    /// the trust statement that lets the hub's principals in.
+    fn evidence(&self, edges: impl Iterator<Item = u32>) -> HashMap<u32, StepInfo> {
+        let mut out: HashMap<u32, StepInfo> = HashMap::new();
+        let mut by_from: HashMap<u32, Vec<u32>> = HashMap::new();
+        for e in edges {
+            let edge = self.edges[e as usize];
+            match self.nodes[edge.from as usize].hub {
+                Some(hub) => {
+                    let member = self.nodes[edge.to as usize].principal;
+                    let allowed_by = match hub {
+                        Hub::Account(_) => self.trust_statement(member, None),
+                        Hub::Service(k) => {
+                            self.trust_statement(member, Some(SERVICES[k].principal))
+                        }
+                        Hub::Users | Hub::Roles => Vec::new(),
+                    };
+                    out.insert(
+                        e,
+                        StepInfo {
+                            method: edge.method,
+                            allowed_by,
+                            keys: Vec::new(),
+                        },
+                    );
+                }
+                None => {
+                    let list = by_from.entry(edge.from).or_default();
+                    if !list.contains(&e) {
+                        list.push(e);
+                    }
+                }
+            }
+        }
+        let froms: Vec<(u32, Vec<u32>)> = by_from.into_iter().collect();
+        let found = super::parallel_map_with(&froms, PlanScratch::default, |scratch, (n, want)| {
+            let planned = self.plan_edges(*n, scratch);
+            want.iter()
+                .filter_map(|&e| {
+                    let edge = &self.edges[e as usize];
+                    let leads = |p: &&Planned| {
+                        p.info.method == edge.method && self.dest_id(&p.dest) == Some(edge.to)
+                    };
+                    planned
+                        .iter()
+                        .filter(leads)
+                        .find(|p| p.conditional == edge.conditional)
+                        .or_else(|| planned.iter().find(leads))
+                        .map(|p| (e, p.info.clone()))
+                })
+                .collect::<Vec<_>>()
+        });
+        out.extend(found.into_iter().flatten());
+        out
+    }
+
     /// Pushes each node's mask to every node with an edge to it until nothing changes.
     fn propagate(
         &self,
-        reverse: &[Vec<u32>],
+        reverse: &Reverse,
         mut reach: Vec<ActionMask>,
         only_unconditional: bool,
     ) -> Vec<ActionMask> {
@@ -2004,7 +2358,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
         while let Some(x) = work.pop_front() {
             queued[x] = false;
             let mask = reach[x];
-            for &e in &reverse[x] {
+            for &e in reverse.leading_to(x) {
                 let edge = &self.edges[e as usize];
                 if only_unconditional && edge.conditional {
                     continue;
@@ -2057,10 +2411,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
     /// that gains something.
     fn reach(&mut self, verdicts: &[PrincipalVerdict]) -> Vec<IndirectAccess> {
         let v = self.nodes.len();
-        let mut reverse: Vec<Vec<u32>> = vec![Vec::new(); v];
-        for (i, e) in self.edges.iter().enumerate() {
-            reverse[e.to as usize].push(u32::try_from(i).unwrap_or(u32::MAX));
-        }
+        let reverse = Reverse::of(&self.edges, v);
         let actions = self.ctx.table.full.len();
         // What every node reaches: its own actions and those of every node it can get to,
         // as a fixpoint over the reversed edges (a mask only grows, so it settles).
@@ -2091,7 +2442,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
             .collect();
         let mut wanted: Vec<(usize, ActionMask, ActionMask, usize, bool)> = Vec::new();
         for (i, _) in verdicts.iter().enumerate() {
-            let n = self.node_index[&(i, Variant::Base)] as usize;
+            let n = i;
             let node = &self.nodes[n];
             let held = node.allowed | node.conditional;
             let gained_uncond = reach_uncond[n] & !node.allowed;
@@ -2110,12 +2461,18 @@ impl<'c, 'a> Analysis<'c, 'a> {
             };
             wanted.push((i, gained_uncond, gained_cond, action, uncond));
         }
-        // One backward search per (action, kind) shown.
-        let mut next_hop: HashMap<(usize, bool), Vec<u32>> = HashMap::new();
-        for &(_, _, _, action, uncond) in &wanted {
-            if next_hop.contains_key(&(action, uncond)) {
-                continue;
+        // One backward search per (action, kind) shown, then the paths of the principals
+        // shown it (one search's hops held at a time). Each path's edges are walked first;
+        // what allows each step is worked out afterwards, for those edges only.
+        let mut searches: Vec<((usize, bool), Vec<usize>)> = Vec::new();
+        for (w, &(_, _, _, action, uncond)) in wanted.iter().enumerate() {
+            match searches.iter_mut().find(|(k, _)| *k == (action, uncond)) {
+                Some((_, members)) => members.push(w),
+                None => searches.push(((action, uncond), vec![w])),
             }
+        }
+        let mut walks: Vec<(Vec<u32>, usize, bool)> = vec![(Vec::new(), 0, false); wanted.len()];
+        for ((action, uncond), members) in searches {
             let bit: ActionMask = 1 << action;
             let mut hop = vec![u32::MAX; v];
             let mut seen = vec![false; v];
@@ -2131,7 +2488,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 }
             }
             while let Some(x) = queue.pop_front() {
-                for &e in &reverse[x] {
+                for &e in reverse.leading_to(x) {
                     let edge = &self.edges[e as usize];
                     if uncond && edge.conditional {
                         continue;
@@ -2144,60 +2501,51 @@ impl<'c, 'a> Analysis<'c, 'a> {
                     }
                 }
             }
-            next_hop.insert((action, uncond), hop);
+            for w in members {
+                walks[w] = self.walk(&hop, wanted[w].0, action, uncond);
+            }
         }
+
+        let evidence = self.evidence(walks.iter().flat_map(|w| w.0.iter().copied()));
+        let no_evidence = StepInfo {
+            method: Method::AssumeRole,
+            allowed_by: Vec::new(),
+            keys: Vec::new(),
+        };
         let mut out = Vec::with_capacity(wanted.len());
-        for (i, gained_uncond, gained_cond, action, uncond) in wanted {
-            let hops = &next_hop[&(action, uncond)];
-            let mut at = self.node_index[&(i, Variant::Base)] as usize;
-            let mut path: Vec<PathStep> = Vec::new();
-            let mut conditional = false;
-            let mut guard = 0;
-            let bit: ActionMask = 1 << action;
-            while hops[at] != u32::MAX && guard < v {
-                guard += 1;
-                let edge = &self.edges[hops[at] as usize];
-                let info = &self.steps[edge.step as usize];
-                conditional |= edge.conditional;
-                let to = edge.to as usize;
-                if self.nodes[to].hub.is_some() {
-                    // Merge the hub's edge into this step: name the role it leads to.
-                    let Some(&e2) = hops.get(to).filter(|&&e| e != u32::MAX) else {
-                        break;
-                    };
-                    let edge2 = &self.edges[e2 as usize];
-                    let info2 = &self.steps[edge2.step as usize];
+        for ((i, gained_uncond, gained_cond, action, _), (taken, at, conditional)) in
+            wanted.into_iter().zip(walks)
+        {
+            let mut path: Vec<PathStep> = Vec::with_capacity(taken.len());
+            let mut k = 0;
+            while k < taken.len() {
+                let edge = &self.edges[taken[k] as usize];
+                let info = evidence.get(&taken[k]).unwrap_or(&no_evidence);
+                let from = self.describe(edge.from);
+                if self.nodes[edge.to as usize].hub.is_some() && k + 1 < taken.len() {
+                    let edge2 = &self.edges[taken[k + 1] as usize];
+                    let info2 = evidence.get(&taken[k + 1]).unwrap_or(&no_evidence);
                     let mut allowed_by = info.allowed_by.clone();
                     allowed_by.extend(info2.allowed_by.iter().cloned());
                     path.push(PathStep {
-                        method: info.method,
-                        from: self.describe(u32::try_from(at).unwrap_or(0)),
+                        method: edge.method,
+                        from,
                         to: self.describe(edge2.to),
                         conditional: edge.conditional || edge2.conditional,
                         allowed_by,
                         condition_keys: info.keys.clone(),
                     });
-                    at = edge2.to as usize;
+                    k += 2;
                 } else {
                     path.push(PathStep {
-                        method: info.method,
-                        from: self.describe(u32::try_from(at).unwrap_or(0)),
+                        method: edge.method,
+                        from,
                         to: self.describe(edge.to),
                         conditional: edge.conditional,
                         allowed_by: info.allowed_by.clone(),
                         condition_keys: info.keys.clone(),
                     });
-                    at = to;
-                }
-                let node = &self.nodes[at];
-                let holds = if uncond {
-                    node.allowed & bit != 0
-                } else {
-                    (node.allowed | node.conditional) & bit != 0
-                };
-                if holds {
-                    conditional |= node.allowed & bit == 0;
-                    break;
+                    k += 1;
                 }
             }
             let end = &self.nodes[at];
@@ -2206,7 +2554,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 verdicts[end.principal]
                     .actions
                     .iter()
-                    .find(|a| a.action == self.ctx.table.full[action])
+                    .find(|a| a.action() == self.ctx.table.full[action])
                     .map(|a| a.granted_by.clone())
                     .unwrap_or_default()
             } else {

@@ -133,9 +133,28 @@ pub enum ConditionSource {
 /// grants many actions), so a large account's verdicts stay small.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionVerdict {
-    /// Full action name, e.g. `guardduty:DeleteDetector`.
-    pub action: &'static str,
+    /// The action's place in the catalogue's change actions (a large account holds millions
+    /// of these: an index keeps each at 16 bytes).
+    index: u8,
     pub verdict: Arc<Verdict>,
+}
+
+impl ActionVerdict {
+    /// The verdict on the `index`th change action of the catalogue.
+    pub(crate) fn new(index: usize, verdict: Arc<Verdict>) -> ActionVerdict {
+        ActionVerdict {
+            index: u8::try_from(index).unwrap_or(u8::MAX),
+            verdict,
+        }
+    }
+
+    /// Full action name, e.g. `guardduty:DeleteDetector`.
+    pub fn action(&self) -> &'static str {
+        super::resources::action_table()
+            .full
+            .get(usize::from(self.index))
+            .map_or("", String::as_str)
+    }
 }
 
 impl std::ops::Deref for ActionVerdict {
@@ -154,7 +173,7 @@ impl Serialize for ActionVerdict {
             verdict: &'a Verdict,
         }
         Flat {
-            action: self.action,
+            action: self.action(),
             verdict: &self.verdict,
         }
         .serialize(serializer)

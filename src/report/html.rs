@@ -461,7 +461,7 @@ fn permissions<'a>(
         let names: Vec<String> = actions
             .iter()
             .map(|a| {
-                let bare = a.action.strip_prefix("guardduty:").unwrap_or(a.action);
+                let bare = a.action().strip_prefix("guardduty:").unwrap_or(a.action());
                 if a.conditional {
                     format!("{bare} (conditional)")
                 } else {

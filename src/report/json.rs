@@ -287,7 +287,7 @@ impl Serialize for ActionOut<'_> {
         use serde::ser::SerializeMap;
         let a = self.0;
         let mut map = serializer.serialize_map(Some(5))?;
-        map.serialize_entry("action", a.action)?;
+        map.serialize_entry("action", a.action())?;
         map.serialize_entry("conditional", &a.conditional)?;
         map.serialize_entry("resource_scoped", &a.resource_scoped)?;
         map.serialize_entry("condition_keys", &a.condition_keys)?;

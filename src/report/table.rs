@@ -581,7 +581,7 @@ fn render_permissions(
             };
             let mut dangerous: Vec<&str> = details.high_risk_actions().to_vec();
             if dangerous.is_empty() {
-                dangerous = actions.iter().map(|a| a.action).collect();
+                dangerous = actions.iter().map(|a| a.action()).collect();
             }
             let shown = dangerous.len().min(4);
             let mut most: Vec<String> = dangerous[..shown]

@@ -125,7 +125,7 @@ pub(super) fn principal<'e>(eval: &'e Evaluation, name: &str) -> &'e PrincipalVe
 pub(super) fn held(eval: &Evaluation, name: &str) -> Vec<&'static str> {
     principal(eval, name)
         .held_actions()
-        .map(|a| a.action.trim_start_matches("guardduty:"))
+        .map(|a| a.action().trim_start_matches("guardduty:"))
         .collect()
 }
 
@@ -139,7 +139,7 @@ pub(super) fn verdict<'e>(
     principal(eval, name)
         .actions
         .iter()
-        .find(|a| a.action == full)
+        .find(|a| a.action() == full)
 }
 
 /// Every change action's bare name, in catalogue order.
