@@ -154,6 +154,51 @@ pub struct ReachedAction {
     pub conditional: bool,
 }
 
+/// The change actions a principal reaches, as two masks over the catalogue's change actions
+/// (ten thousand principals reaching fifty actions each would otherwise hold half a million
+/// entries). Iterates and serializes as a list of [`ReachedAction`], in catalogue order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReachedActions {
+    unconditional: ActionMask,
+    conditional: ActionMask,
+}
+
+impl ReachedActions {
+    pub fn iter(&self) -> impl Iterator<Item = ReachedAction> + '_ {
+        let table = &super::resources::action_table().full;
+        table.iter().enumerate().filter_map(|(i, name)| {
+            let bit: ActionMask = 1 << i;
+            if self.unconditional & bit != 0 {
+                Some(ReachedAction {
+                    action: name.as_str(),
+                    conditional: false,
+                })
+            } else if self.conditional & bit != 0 {
+                Some(ReachedAction {
+                    action: name.as_str(),
+                    conditional: true,
+                })
+            } else {
+                None
+            }
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        (self.unconditional | self.conditional).count_ones() as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Serialize for ReachedActions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
 /// What one principal can become able to do, beyond what it holds itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IndirectAccess {
@@ -161,7 +206,7 @@ pub struct IndirectAccess {
     #[serde(skip)]
     pub principal: usize,
     /// The change actions it does not hold (or holds only under a condition) and can reach.
-    pub actions: Vec<ReachedAction>,
+    pub actions: ReachedActions,
     /// The shortest path to the most severe of them.
     pub path: Vec<PathStep>,
     /// The action the path ends in, and the statements that grant it there.
@@ -543,6 +588,9 @@ struct Analysis<'c, 'a> {
     trusts: Vec<Option<Arc<Trust>>>,
     /// Principal index by ARN.
     by_arn: HashMap<&'a str, usize>,
+    /// The account of each principal and of each group, read from their ARNs once.
+    principal_accounts: Vec<&'a str>,
+    group_accounts: Vec<&'a str>,
     /// Compiled policy ids of each group (in the context), by group index.
     group_policies: Vec<Vec<usize>>,
     /// Groups whose policies deny something: not joined wholesale.
@@ -744,6 +792,8 @@ impl<'c, 'a> Analysis<'c, 'a> {
             specs,
             trusts: Vec::new(),
             by_arn,
+            principal_accounts: ctx.principals.iter().map(|p| account_of(p.arn)).collect(),
+            group_accounts: details.groups.iter().map(|g| account_of(&g.arn)).collect(),
             group_policies,
             group_denies,
             managed: details
@@ -1526,7 +1576,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
         let facts = ctx.facts(plan);
         // IAM changes, credentials and passed roles stay within the principal's own account;
         // only role assumption crosses accounts (when the trust names the other account).
-        let own_account = account_of(plan.arn).to_owned();
+        let own_account = self.principal_accounts[node.principal];
         let home = own_account == self.account;
         let nonuniform = self.nonuniform(&layers, &extra, scratch);
         let mask = layers
@@ -1878,7 +1928,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
             for (g, group) in ctx.details.groups.iter().enumerate() {
                 if plan.groups.contains(&group.group_name)
                     || self.group_denies[g]
-                    || account_of(&group.arn) != own_account
+                    || self.group_accounts[g] != own_account
                 {
                     continue;
                 }
@@ -1964,7 +2014,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
             };
             let mut found: Vec<(usize, Method, Grant, Grant, TrustGrant)> = Vec::new();
             for r in assumed {
-                if r == node.principal || account_of(ctx.principals[r].arn) != own_account {
+                if r == node.principal || self.principal_accounts[r] != own_account {
                     continue;
                 }
                 let arn = bytes_of(ctx.principals[r].arn);
@@ -2128,7 +2178,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
     /// How role `r`'s trust policy treats the principal of `facts`, when it lets it in.
     fn trust_of(&self, r: usize, facts: &Facts<'_>) -> Option<TrustGrant> {
         let trust = self.trusts[r].as_ref()?;
-        let role_account = account_of(self.ctx.principals[r].arn);
+        let role_account = self.principal_accounts[r];
         let t = trust_grant(
             trust,
             &self.trust_label(r),
@@ -2563,21 +2613,10 @@ impl<'c, 'a> Analysis<'c, 'a> {
                     statement: None,
                 }]
             };
-            let mut reached = Vec::new();
-            for a in 0..actions {
-                let b: ActionMask = 1 << a;
-                if gained_uncond & b != 0 {
-                    reached.push(ReachedAction {
-                        action: ctx_action(self.ctx, a),
-                        conditional: false,
-                    });
-                } else if gained_cond & b != 0 {
-                    reached.push(ReachedAction {
-                        action: ctx_action(self.ctx, a),
-                        conditional: true,
-                    });
-                }
-            }
+            let reached = ReachedActions {
+                unconditional: gained_uncond,
+                conditional: gained_cond & !gained_uncond,
+            };
             out.push(IndirectAccess {
                 principal: i,
                 actions: reached,
