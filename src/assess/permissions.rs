@@ -43,11 +43,11 @@ impl Input {
 /// Judges every principal and builds the section. The export is dropped once evaluated:
 /// the verdicts carry everything the findings need.
 pub fn assess(mut input: Input, opts: &EvalOptions) -> Section {
-    let evaluation = iam::evaluate(&input.details, opts);
+    let counts = Counts::of(&input.details);
+    let evaluation = iam::evaluate_owned(std::mem::take(&mut input.details), opts);
     input
         .incomplete
         .extend(evaluation.problems.iter().map(ToString::to_string));
-    let counts = Counts::of(&input.details);
     // Every account has roles (at least AWS's service-linked ones): an export without a single
     // user or role is the wrong file or a failed export, not a clean account.
     if counts.users + counts.roles == 0 {
@@ -56,7 +56,6 @@ pub fn assess(mut input: Input, opts: &EvalOptions) -> Section {
                 .to_owned(),
         );
     }
-    input.details = AuthorizationDetails::default();
     section(input, counts, Arc::new(evaluation))
 }
 

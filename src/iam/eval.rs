@@ -20,14 +20,33 @@ use crate::model::iam::{
 
 /// Evaluates every user and role of the export.
 pub fn evaluate(details: &AuthorizationDetails, opts: &EvalOptions) -> Evaluation {
-    let ctx = Context::build(details, opts);
+    run(Context::build(details, opts, None), opts)
+}
+
+/// Like [`evaluate`], for an export the caller is done with. Once the documents are compiled,
+/// the identity policies' text (inline policies and each managed policy's default version) is
+/// freed, and the principals are resolved again over the compiled policies, before verdicts
+/// and access paths are worked out: on a large export that text is a third of the memory the
+/// export takes. Trust policies and the other versions of a managed policy stay: the access
+/// paths read them.
+pub fn evaluate_owned(mut details: AuthorizationDetails, opts: &EvalOptions) -> Evaluation {
+    let compiled = Context::build(&details, opts, None).into_compiled();
+    details.release_identity_documents();
+    let evaluation = run(Context::build(&details, opts, Some(compiled)), opts);
+    // Freed on another core while the caller goes on with the verdicts.
+    std::thread::spawn(move || drop(details));
+    evaluation
+}
+
+fn run(mut ctx: Context<'_>, opts: &EvalOptions) -> Evaluation {
     opts.progress.add_total(ctx.principals.len() as u64);
     let principals = parallel_map_with(&ctx.principals, Scratch::default, |scratch, plan| {
         let verdict = ctx.verdict(plan, scratch);
         opts.progress.inc();
         verdict
     });
-    let (indirect, path_stats, path_problems) = super::paths::analyse(&ctx, &principals);
+    let specs = std::mem::take(&mut ctx.specs);
+    let (indirect, path_stats, path_problems) = super::paths::analyse(&ctx, specs, &principals);
     let mut problems = ctx.problems;
     problems.extend(path_problems);
     Evaluation {
@@ -87,6 +106,16 @@ pub(crate) struct Context<'a> {
     /// more policies later under the same numbering.
     pub specs: HashMap<(bool, Vec<String>), u32>,
     pub details: &'a AuthorizationDetails,
+    /// How many of `problems` came from resolving principals (the rest, from compiling).
+    resolve_problems: usize,
+}
+
+/// What compiling an export's documents gave, for a second [`Context::build`] over the same
+/// export once its documents are freed (see [`evaluate_owned`]).
+pub(crate) struct Compiled {
+    policies: Vec<CompiledPolicy>,
+    problems: Vec<Problem>,
+    specs: HashMap<(bool, Vec<String>), u32>,
 }
 
 /// Collects the documents to compile while resolving each principal's policies.
@@ -98,6 +127,8 @@ struct Builder<'a> {
     missing: Vec<(&'a str, &'a str, usize)>,
     missing_index: HashMap<&'a str, usize>,
     problems: Vec<Problem>,
+    /// Set when the documents are compiled already: jobs only hold their place.
+    placeholder: Option<Label>,
 }
 
 impl<'a> Builder<'a> {
@@ -109,12 +140,20 @@ impl<'a> Builder<'a> {
         }
         let policy = self.managed_index.get(arn).copied()?;
         let id = self.jobs.len();
-        self.jobs.push(managed_job(policy));
+        let job = match &self.placeholder {
+            Some(label) => placeholder(label),
+            None => managed_job(policy),
+        };
+        self.jobs.push(job);
         self.managed_ids.insert(arn, id);
         Some(id)
     }
 
     fn inline(&mut self, kind: &str, owner: &str, arn: &str, policy: &'a InlinePolicy) -> usize {
+        if let Some(label) = &self.placeholder {
+            self.jobs.push(placeholder(label));
+            return self.jobs.len() - 1;
+        }
         self.jobs.push(Job {
             label: Label::from(format!("inline/{kind}/{owner}/{}", policy.policy_name)),
             document: Some(&policy.policy_document),
@@ -161,8 +200,24 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// A job that only holds a place: its policy is compiled already.
+fn placeholder<'a>(label: &Label) -> Job<'a> {
+    Job {
+        label: label.clone(),
+        document: None,
+        location: String::new(),
+        missing: None,
+    }
+}
+
 impl<'a> Context<'a> {
-    pub fn build(details: &'a AuthorizationDetails, opts: &'a EvalOptions) -> Self {
+    /// Resolves every principal's policies and compiles each document once; with `compiled`
+    /// (from a build over the same export), takes those policies instead of compiling.
+    pub fn build(
+        details: &'a AuthorizationDetails,
+        opts: &'a EvalOptions,
+        compiled: Option<Compiled>,
+    ) -> Self {
         let (partition, account_id) = account_of(details);
         let table = action_table();
         let resources = ResourceModel::new(partition.as_deref(), account_id.as_deref());
@@ -179,6 +234,7 @@ impl<'a> Context<'a> {
             missing: Vec::new(),
             missing_index: HashMap::new(),
             problems: Vec::new(),
+            placeholder: compiled.as_ref().map(|_| Label::from("")),
         };
 
         // Groups: their policies are shared by their members.
@@ -285,18 +341,31 @@ impl<'a> Context<'a> {
         }
 
         let mut problems = b.problems;
+        let resolve_problems = problems.len();
         let documents = b.jobs.iter().map(|j| j.document).collect();
-        let compiled = parallel_map_with(&b.jobs, CompileCache::default, |cache, job| {
-            compile_job(job, table, &resources, cache)
-        });
-        let mut policies = Vec::with_capacity(compiled.len());
-        // Statements with the same resources get the same spec id, whatever policy they are in.
-        let mut specs: HashMap<(bool, Vec<String>), u32> = HashMap::new();
-        for (mut policy, mut job_problems) in compiled {
-            number_specs(&mut policy, &mut specs);
-            policies.push(policy);
-            problems.append(&mut job_problems);
-        }
+        // The same export resolves to the same jobs, in the same order. (Were it somehow not
+        // to, the placeholders compile to unreadable policies and the problems say so.)
+        let (policies, specs) = match compiled.filter(|c| c.policies.len() == b.jobs.len()) {
+            Some(c) => {
+                problems.extend(c.problems);
+                (c.policies, c.specs)
+            }
+            None => {
+                let compiled = parallel_map_with(&b.jobs, CompileCache::default, |cache, job| {
+                    compile_job(job, table, &resources, cache)
+                });
+                let mut policies = Vec::with_capacity(compiled.len());
+                // Statements with the same resources get the same spec id, whatever policy
+                // they are in.
+                let mut specs: HashMap<(bool, Vec<String>), u32> = HashMap::new();
+                for (mut policy, mut job_problems) in compiled {
+                    number_specs(&mut policy, &mut specs);
+                    policies.push(policy);
+                    problems.append(&mut job_problems);
+                }
+                (policies, specs)
+            }
+        };
         // An unreadable boundary is treated like a missing one.
         for plan in &mut principals {
             if let Boundary::Known(id) = plan.boundary
@@ -319,6 +388,18 @@ impl<'a> Context<'a> {
             problems,
             specs,
             details,
+            resolve_problems,
+        }
+    }
+
+    /// The compiled policies, for another build over the same export.
+    pub(crate) fn into_compiled(mut self) -> Compiled {
+        Compiled {
+            problems: self
+                .problems
+                .split_off(self.resolve_problems.min(self.problems.len())),
+            policies: self.policies,
+            specs: self.specs,
         }
     }
 

@@ -126,7 +126,7 @@ pub fn explain(
     principal: &str,
     action: Option<&str>,
 ) -> Result<Explanation, ExplainError> {
-    let ctx = Context::build(details, opts);
+    let ctx = Context::build(details, opts, None);
     let actions: Vec<usize> = match action {
         Some(name) => vec![
             ctx.table
@@ -215,7 +215,7 @@ pub fn explain(
     // The access path needs every principal's verdicts: the graph runs through them.
     let verdicts =
         super::parallel_map_with(&ctx.principals, Scratch::default, |s, p| ctx.verdict(p, s));
-    let (indirect, _, _) = super::paths::analyse(&ctx, &verdicts);
+    let (indirect, _, _) = super::paths::analyse(&ctx, ctx.specs.clone(), &verdicts);
     let position = ctx.principals.iter().position(|p| p.arn == plan.arn);
     let access_path = indirect
         .into_iter()

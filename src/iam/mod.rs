@@ -34,7 +34,7 @@ use std::sync::Arc;
 use serde::{Serialize, Serializer};
 
 pub use crate::model::iam::AuthorizationDetails;
-pub use eval::evaluate;
+pub use eval::{evaluate, evaluate_owned};
 pub use explain::{ActionExplanation, Evidence, EvidenceRole, ExplainError, Explanation, explain};
 pub use export::{ExportRead, read_export};
 pub use paths::{IndirectAccess, Method, PathStats, PathStep, ReachedAction, ReachedActions};
@@ -178,11 +178,14 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) ->
 }
 
 /// Like [`parallel_map`], with per-thread scratch state made by `init` (a cache, a buffer).
+/// Threads take small runs of items in turn, so one costly stretch (a user who can join a
+/// thousand groups) does not leave the other cores idle; the results keep the items' order.
 fn parallel_map_with<T: Sync, R: Send, S>(
     items: &[T],
     init: impl Fn() -> S + Sync,
     work: impl Fn(&mut S, &T) -> R + Sync,
 ) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(8);
@@ -190,27 +193,44 @@ fn parallel_map_with<T: Sync, R: Send, S>(
         let mut state = init();
         return items.iter().map(|item| work(&mut state, item)).collect();
     }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| {
-                let (init, work) = (&init, &work);
+    // Runs small enough to balance, large enough that taking one costs nothing.
+    let run = (items.len() / (threads * 16)).clamp(1, 256);
+    let next = AtomicUsize::new(0);
+    let mut parts: Vec<(usize, Vec<R>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let (init, work, next) = (&init, &work, &next);
                 scope.spawn(move || {
                     let mut state = init();
-                    part.iter()
-                        .map(|item| work(&mut state, item))
-                        .collect::<Vec<R>>()
+                    let mut done: Vec<(usize, Vec<R>)> = Vec::new();
+                    loop {
+                        let start = next.fetch_add(run, Ordering::Relaxed);
+                        if start >= items.len() {
+                            break done;
+                        }
+                        let end = (start + run).min(items.len());
+                        let part = items[start..end]
+                            .iter()
+                            .map(|item| work(&mut state, item))
+                            .collect();
+                        done.push((start, part));
+                    }
                 })
             })
             .collect();
-        let mut out = Vec::with_capacity(items.len());
+        let mut parts = Vec::new();
         for handle in handles {
             match handle.join() {
-                Ok(part) => out.extend(part),
+                Ok(done) => parts.extend(done),
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }
-        out
-    })
+        parts
+    });
+    parts.sort_unstable_by_key(|(start, _)| *start);
+    let mut out = Vec::with_capacity(items.len());
+    for (_, part) in parts {
+        out.extend(part);
+    }
+    out
 }

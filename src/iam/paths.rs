@@ -676,8 +676,11 @@ fn form(partition: &str, service: &str, account: &str, rest: &str) -> Vec<Token>
 }
 
 /// Computes every principal's indirect access. `verdicts` are the context's principals'.
+/// `specs` is the context's resource-pattern numbering ([`Context::specs`]), handed over so
+/// the policies compiled here (another version, any policy) continue it.
 pub(crate) fn analyse(
     ctx: &Context<'_>,
+    specs: HashMap<(bool, Vec<String>), u32>,
     verdicts: &[PrincipalVerdict],
 ) -> (Vec<IndirectAccess>, PathStats, Vec<Problem>) {
     let Some(account) = ctx.account_id.clone() else {
@@ -689,7 +692,7 @@ pub(crate) fn analyse(
         .and_then(|p| p.arn.split(':').nth(1))
         .unwrap_or("aws")
         .to_owned();
-    let mut a = Analysis::new(ctx, account, partition);
+    let mut a = Analysis::new(ctx, specs, account, partition);
     a.read_trusts();
     a.base_nodes(verdicts);
     a.build_edges();
@@ -700,9 +703,13 @@ pub(crate) fn analyse(
 }
 
 impl<'c, 'a> Analysis<'c, 'a> {
-    fn new(ctx: &'c Context<'a>, account: String, partition: String) -> Self {
+    fn new(
+        ctx: &'c Context<'a>,
+        mut specs: HashMap<(bool, Vec<String>), u32>,
+        account: String,
+        partition: String,
+    ) -> Self {
         let details = ctx.details;
-        let mut specs = ctx.specs.clone();
         let admin_doc = PolicyDocument::from_json_text(
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
         );
@@ -1571,7 +1578,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
         let node = &self.nodes[n as usize];
         let ctx = self.ctx;
         let plan: &Plan<'a> = &ctx.principals[node.principal];
-        let layers = self.layers(&node);
+        let layers = self.layers(node);
         let extra: Vec<&CompiledPolicy> = node.extra.iter().map(|&i| &self.local[i]).collect();
         let facts = ctx.facts(plan);
         // IAM changes, credentials and passed roles stay within the principal's own account;

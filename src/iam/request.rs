@@ -366,6 +366,10 @@ fn layer<'p>(
     let bit = action.bit();
     for policy in policies {
         for s in policy.path.iter().filter(|s| s.mask & bit != 0) {
+            // Once some Allow applies for certain, another Allow changes nothing.
+            if s.effect == Effect::Allow && view.allow == Truth::True {
+                continue;
+            }
             let truth = reaches(s, target, facts);
             if truth == Truth::False {
                 continue;

@@ -26,6 +26,39 @@ pub struct AuthorizationDetails {
     pub policies: Vec<ManagedPolicyDetail>,
 }
 
+impl AuthorizationDetails {
+    /// Empties the text of every identity policy: inline policies, and each managed policy's
+    /// default version. Trust policies and the versions that are not the default stay. For a
+    /// caller that has compiled the identity policies and needs the memory back.
+    pub fn release_identity_documents(&mut self) {
+        let inline = self
+            .users
+            .iter_mut()
+            .flat_map(|u| u.user_policy_list.iter_mut())
+            .chain(
+                self.groups
+                    .iter_mut()
+                    .flat_map(|g| g.group_policy_list.iter_mut()),
+            )
+            .chain(
+                self.roles
+                    .iter_mut()
+                    .flat_map(|r| r.role_policy_list.iter_mut()),
+            );
+        for p in inline {
+            p.policy_document = PolicyDocument::default();
+        }
+        for p in &mut self.policies {
+            let default = p.default_version().map(std::ptr::from_ref::<PolicyVersion>);
+            for v in &mut p.policy_version_list {
+                if default == Some(std::ptr::from_ref::<PolicyVersion>(v)) {
+                    v.document = PolicyDocument::default();
+                }
+            }
+        }
+    }
+}
+
 /// An IAM user with its inline policies, attached policies and groups.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]

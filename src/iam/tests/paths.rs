@@ -467,3 +467,111 @@ fn iam_changes_stay_in_the_principals_account_assumption_crosses_when_trusted() 
     // No access key for `admin-ish`: IAM acts within the caller's own account.
     assert_eq!(reached(access), vec!["UpdateDetector"]);
 }
+
+/// A user who may join any group reaches what it would hold as a member of them all: the
+/// groups' policies are asked about a batch at a time (the one that allows an action is far
+/// past the first batch here), an action a Deny of its own rules out stays out, and one only
+/// a condition allows stays conditional.
+#[test]
+fn joining_many_groups_reaches_what_membership_of_all_would_hold() {
+    let join = r#"{"Effect":"Allow","Action":"iam:AddUserToGroup","Resource":"*"}"#;
+    let deny_archive = r#"{"Effect":"Deny","Action":"guardduty:CreateFilter","Resource":"*"}"#;
+    let mut groups: Vec<GroupDetail> = (0..200)
+        .map(|i| {
+            group(
+                &format!("g{i}"),
+                &[&doc(&format!(
+                    r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-{i}/*"}}"#
+                ))],
+            )
+        })
+        .collect();
+    groups[150] = group("g150", &[&doc(DELETE_DETECTOR)]);
+    groups[170] = group(
+        "g170",
+        &[&doc(
+            r#"{"Effect":"Allow","Action":["guardduty:UpdateDetector","guardduty:CreateFilter"],"Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}"#,
+        )],
+    );
+    let names: Vec<String> = groups.iter().map(|g| g.group_name.clone()).collect();
+    let own = [doc(join), doc(deny_archive)];
+    let own: Vec<&str> = own.iter().map(String::as_str).collect();
+    let mut details = export(
+        vec![
+            user("joiner", &own),
+            UserDetail {
+                group_list: names,
+                ..user("member", &own)
+            },
+        ],
+        Vec::new(),
+    );
+    details.groups = groups;
+    let eval = evaluate_default(&details);
+    let access = indirect(&eval, "joiner").expect("the joiner reaches something");
+    assert_eq!(methods(access), vec!["add-user-to-group"]);
+    let joined: Vec<(&str, bool)> = access
+        .actions
+        .iter()
+        .map(|a| (a.action, a.conditional))
+        .collect();
+    let member: Vec<(&str, bool)> = principal(&eval, "member")
+        .held_actions()
+        .map(|a| (a.action(), a.decision == Decision::Conditional))
+        .collect();
+    assert_eq!(joined, member);
+    assert_eq!(
+        joined,
+        vec![
+            ("guardduty:DeleteDetector", false),
+            ("guardduty:UpdateDetector", true)
+        ]
+    );
+}
+
+/// An export handed over whole (its identity policies' text freed once compiled) is judged
+/// exactly as one kept: verdicts, access paths with their evidence, and problems.
+#[test]
+fn an_export_given_up_after_compiling_is_judged_as_one_kept() {
+    let gd = managed(
+        "gd",
+        &[
+            (
+                "v1",
+                true,
+                &doc(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#),
+            ),
+            ("v2", false, &doc(DELETE_DETECTOR)),
+        ],
+    );
+    let mut details = export(
+        vec![
+            UserDetail {
+                attached_managed_policies: vec![attach(&gd)],
+                ..user(
+                    "versioner",
+                    &[&doc(
+                        r#"{"Effect":"Allow","Action":"iam:SetDefaultPolicyVersion","Resource":"*"}"#,
+                    )],
+                )
+            },
+            user("contractor", &[&may_assume("ops")]),
+            user("broken", &["{not json"]),
+        ],
+        vec![role_with(
+            "ops",
+            trusting(&arn("user", "contractor")),
+            &[&doc(UPDATE_DETECTOR)],
+        )],
+    );
+    details.policies.push(gd);
+    details
+        .groups
+        .push(group("writers", &[&doc(UPDATE_DETECTOR)]));
+    let opts = EvalOptions::default();
+    let kept = serde_json::to_value(evaluate(&details, &opts)).expect("serializes");
+    let given = serde_json::to_value(evaluate_owned(details, &opts)).expect("serializes");
+    assert_eq!(kept, given);
+    assert!(kept["indirect"].as_array().is_some_and(|a| a.len() == 2));
+    assert!(kept["problems"].as_array().is_some_and(|p| !p.is_empty()));
+}
