@@ -320,9 +320,10 @@ fn passing_a_role_needs_a_service_the_principal_can_drive() {
     assert!(indirect(&eval, "ec2-only").is_none());
 }
 
-#[test]
-fn group_policy_version_and_credential_methods() {
-    let gd = managed(
+/// Managed policy `gd`: its default version allows nothing of GuardDuty; its v2 deletes
+/// detectors.
+fn harmless_default_deleting_v2() -> ManagedPolicyDetail {
+    managed(
         "gd",
         &[
             (
@@ -332,19 +333,29 @@ fn group_policy_version_and_credential_methods() {
             ),
             ("v2", false, &doc(DELETE_DETECTOR)),
         ],
-    );
+    )
+}
+
+/// A user with `gd` attached who may make any version of a policy the default.
+fn versioner(gd: &ManagedPolicyDetail) -> UserDetail {
+    UserDetail {
+        attached_managed_policies: vec![attach(gd)],
+        ..user(
+            "versioner",
+            &[&doc(
+                r#"{"Effect":"Allow","Action":"iam:SetDefaultPolicyVersion","Resource":"*"}"#,
+            )],
+        )
+    }
+}
+
+#[test]
+fn group_policy_version_and_credential_methods() {
+    let gd = harmless_default_deleting_v2();
     let writers = group("writers", &[&doc(UPDATE_DETECTOR)]);
     let mut details = export(
         vec![
-            UserDetail {
-                attached_managed_policies: vec![attach(&gd)],
-                ..user(
-                    "versioner",
-                    &[&doc(
-                        r#"{"Effect":"Allow","Action":"iam:SetDefaultPolicyVersion","Resource":"*"}"#,
-                    )],
-                )
-            },
+            versioner(&gd),
             user(
                 "joiner",
                 &[&doc(
@@ -533,28 +544,10 @@ fn joining_many_groups_reaches_what_membership_of_all_would_hold() {
 /// exactly as one kept: verdicts, access paths with their evidence, and problems.
 #[test]
 fn an_export_given_up_after_compiling_is_judged_as_one_kept() {
-    let gd = managed(
-        "gd",
-        &[
-            (
-                "v1",
-                true,
-                &doc(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#),
-            ),
-            ("v2", false, &doc(DELETE_DETECTOR)),
-        ],
-    );
+    let gd = harmless_default_deleting_v2();
     let mut details = export(
         vec![
-            UserDetail {
-                attached_managed_policies: vec![attach(&gd)],
-                ..user(
-                    "versioner",
-                    &[&doc(
-                        r#"{"Effect":"Allow","Action":"iam:SetDefaultPolicyVersion","Resource":"*"}"#,
-                    )],
-                )
-            },
+            versioner(&gd),
             user("contractor", &[&may_assume("ops")]),
             user("broken", &["{not json"]),
         ],
