@@ -188,7 +188,37 @@ struct Sorted<'h, 'c> {
     denies: Vec<(&'h HitRef<'c>, Status)>,
 }
 
+/// The actions some Allow of `sources` names (before any layer caps them).
+pub(crate) fn allow_mask(sources: &[Source<'_>]) -> ActionMask {
+    sources
+        .iter()
+        .filter_map(|s| s.policy.effects.as_ref())
+        .fold(0, |mask, e| mask | e.allow_mask)
+}
+
 impl<'c> Layers<'c> {
+    /// Decides each action of `asked`: the ones allowed, and the ones allowed only under a
+    /// condition.
+    pub fn decide_masks(
+        &self,
+        asked: ActionMask,
+        env: &Env<'_>,
+        scratch: &mut Scratch,
+    ) -> (ActionMask, ActionMask) {
+        let (mut allowed, mut conditional) = (0, 0);
+        let mut rest = asked;
+        while rest != 0 {
+            let action = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            match self.decide(action, env, scratch).decision {
+                Decision::Allowed => allowed |= 1 << action,
+                Decision::Conditional => conditional |= 1 << action,
+                Decision::NotAllowed | Decision::Denied => {}
+            }
+        }
+        (allowed, conditional)
+    }
+
     /// Sorts the hits of `sources` on `action` into the outcome's lists.
     fn collect(&self, layer: Layer, sources: &[Source<'c>], action: usize, out: &mut Outcome<'c>) {
         let bit: ActionMask = 1 << action;

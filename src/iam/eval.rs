@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use super::compile::{CompileCache, CompiledPolicy, Job, compile_job, managed_job};
 use super::condition::Facts;
-use super::decide::{Env, Layers, Scratch, Source};
-use super::resources::{ActionMask, ActionTable, ResourceModel, action_table};
+use super::decide::{Env, Layers, Scratch, Source, allow_mask};
+use super::resources::{ActionTable, ResourceModel, action_table};
 use super::verdict::{
     ActionVerdict, Decision, EvalOptions, Evaluation, PrincipalKind, PrincipalVerdict,
     PrivilegeReason, Verdict,
@@ -481,11 +481,7 @@ impl<'a> Context<'a> {
             model: &self.resources,
             facts: self.facts(plan),
         };
-        let granted: ActionMask = layers
-            .identity
-            .iter()
-            .filter_map(|s| s.policy.effects.as_ref())
-            .fold(0, |mask, e| mask | e.allow_mask);
+        let granted = allow_mask(&layers.identity);
         let mut actions = Vec::with_capacity(granted.count_ones() as usize);
         let mut distinct: Vec<Arc<Verdict>> = Vec::new();
         for action in (0..self.table.full.len()).filter(|i| granted & (1 << i) != 0) {

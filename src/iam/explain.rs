@@ -431,18 +431,7 @@ impl fmt::Display for Explanation {
         }
         if let Some(access) = &self.access_path {
             writeln!(f)?;
-            let names: Vec<String> = access
-                .actions
-                .iter()
-                .map(|a| {
-                    let bare = a.action.strip_prefix("guardduty:").unwrap_or(a.action);
-                    if a.conditional {
-                        format!("{bare} (conditional)")
-                    } else {
-                        bare.to_owned()
-                    }
-                })
-                .collect();
+            let names: Vec<String> = access.actions.iter().map(|a| a.to_string()).collect();
             let cond = if access.conditional {
                 ", under conditions"
             } else {

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use super::compile::CompiledPolicy;
 use super::condition::{Facts, Truth};
-use super::decide::{Env, Layers, Scratch, Source};
+use super::decide::{Env, Layers, Scratch, Source, allow_mask};
 use super::eval::{Context, Plan};
 use super::glob::{self, Token};
 use super::policy::{self, Effect, Policy, Statement};
@@ -152,6 +152,21 @@ pub struct ReachedAction {
     pub action: &'static str,
     /// Reached only through a conditional step or grant.
     pub conditional: bool,
+}
+
+/// `DeleteDetector`, or `UpdateDetector (conditional)`.
+impl std::fmt::Display for ReachedAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bare = self
+            .action
+            .strip_prefix("guardduty:")
+            .unwrap_or(self.action);
+        f.write_str(bare)?;
+        if self.conditional {
+            f.write_str(" (conditional)")?;
+        }
+        Ok(())
+    }
 }
 
 /// The change actions a principal reaches, as two masks over the catalogue's change actions
@@ -1200,20 +1215,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
             model: &ctx.resources,
             facts: ctx.facts(plan),
         };
-        let granted: ActionMask = layers
-            .identity
-            .iter()
-            .filter_map(|s| s.policy.effects.as_ref())
-            .fold(0, |m, e| m | e.allow_mask);
-        let (mut allowed, mut conditional) = (0, 0);
-        for action in (0..ctx.table.full.len()).filter(|i| granted & (1 << i) != 0) {
-            match layers.decide(action, &env, scratch).decision {
-                Decision::Allowed => allowed |= 1 << action,
-                Decision::Conditional => conditional |= 1 << action,
-                Decision::NotAllowed | Decision::Denied => {}
-            }
-        }
-        (allowed, conditional)
+        layers.decide_masks(allow_mask(&layers.identity), &env, scratch)
     }
 
     /// What a user holds once in `groups` too. Those groups deny nothing, so what it is
@@ -1272,41 +1274,21 @@ impl<'c, 'a> Analysis<'c, 'a> {
             policy: &self.local[0],
             via: None,
         });
-        let (mut can_allow, mut can_condition) = (0, 0);
-        for action in (0..ctx.table.full.len()).filter(|i| allowed & (1 << i) == 0) {
-            match with_any.decide(action, &env, scratch).decision {
-                Decision::Allowed => can_allow |= 1 << action,
-                Decision::Conditional => can_condition |= 1 << action,
-                Decision::NotAllowed | Decision::Denied => {}
-            }
-        }
+        let (can_allow, can_condition) =
+            with_any.decide_masks(ctx.table.all() & !allowed, &env, scratch);
         let mut open = (can_allow | can_condition) & !allowed;
         for part in added.chunks(batch) {
-            let asked = part
-                .iter()
-                .filter_map(|s| s.policy.effects.as_ref())
-                .fold(0, |m, e| m | e.allow_mask)
-                & open;
+            let asked = allow_mask(part) & open;
             if asked == 0 {
                 continue;
             }
             let mut layers = base_layers.clone();
             layers.identity.extend_from_slice(part);
-            for action in (0..ctx.table.full.len()).filter(|i| asked & (1 << i) != 0) {
-                match layers.decide(action, &env, scratch).decision {
-                    Decision::Allowed => {
-                        allowed |= 1 << action;
-                        open &= !(1 << action);
-                    }
-                    Decision::Conditional => {
-                        conditional |= 1 << action;
-                        if can_allow & (1 << action) == 0 {
-                            open &= !(1 << action);
-                        }
-                    }
-                    Decision::NotAllowed | Decision::Denied => {}
-                }
-            }
+            let (now_allowed, now_conditional) = layers.decide_masks(asked, &env, scratch);
+            allowed |= now_allowed;
+            conditional |= now_conditional;
+            // Found allowed, or conditional where nothing could allow it: not asked again.
+            open &= !now_allowed & !(now_conditional & !can_allow);
             if open == 0 {
                 break;
             }
@@ -1580,6 +1562,10 @@ impl<'c, 'a> Analysis<'c, 'a> {
         let plan: &Plan<'a> = &ctx.principals[node.principal];
         let layers = self.layers(node);
         let extra: Vec<&CompiledPolicy> = node.extra.iter().map(|&i| &self.local[i]).collect();
+        // Every request here is decided with the node's own layers and added policy.
+        let ask = |action: PathAction, target: Target<'_>, facts: &Facts<'_>, needed: bool| {
+            request::decide(&layers, &extra, action, target, facts, needed)
+        };
         let facts = ctx.facts(plan);
         // IAM changes, credentials and passed roles stay within the principal's own account;
         // only role assumption crosses accounts (when the trust names the other account).
@@ -1664,9 +1650,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 };
                 if uniform {
                     let synthetic = self.synthetic_role.clone();
-                    let g = request::decide(
-                        &layers,
-                        &extra,
+                    let g = ask(
                         PathAction::AssumeRole,
                         Target::Arn(&synthetic),
                         &facts,
@@ -1705,17 +1689,13 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 && nonuniform[0] & PathAction::AssumeRole.bit() == 0;
             if uniform {
                 let synthetic = self.synthetic_role.clone();
-                let g = request::decide(
-                    &layers,
-                    &extra,
+                let g = ask(
                     PathAction::UpdateAssumeRolePolicy,
                     Target::Arn(&synthetic),
                     &facts,
                     true,
                 );
-                let g2 = request::decide(
-                    &layers,
-                    &extra,
+                let g2 = ask(
                     PathAction::AssumeRole,
                     Target::Arn(&synthetic),
                     &facts,
@@ -1733,9 +1713,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
             } else {
                 for r in self.roles.clone() {
                     let arn = bytes_of(ctx.principals[r].arn);
-                    let g = request::decide(
-                        &layers,
-                        &extra,
+                    let g = ask(
                         PathAction::UpdateAssumeRolePolicy,
                         Target::Arn(&arn),
                         &facts,
@@ -1744,14 +1722,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
                     if !g.access.usable() {
                         continue;
                     }
-                    let g2 = request::decide(
-                        &layers,
-                        &extra,
-                        PathAction::AssumeRole,
-                        Target::Arn(&arn),
-                        &facts,
-                        false,
-                    );
+                    let g2 = ask(PathAction::AssumeRole, Target::Arn(&arn), &facts, false);
                     if g2.access.usable() {
                         let to = Dest::Node(r, Variant::Base);
                         let c = conditional(&[&g, &g2], None);
@@ -1775,14 +1746,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
             }
             let candidates = if nonuniform[1] & action.bit() == 0 {
                 let synthetic = self.synthetic_user.clone();
-                let g = request::decide(
-                    &layers,
-                    &extra,
-                    action,
-                    Target::Arn(&synthetic),
-                    &facts,
-                    true,
-                );
+                let g = ask(action, Target::Arn(&synthetic), &facts, true);
                 if g.access.usable() {
                     let h = Dest::Hub(Hub::Users);
                     let c = conditional(&[&g], None);
@@ -1798,7 +1762,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
                     continue;
                 }
                 let arn = bytes_of(ctx.principals[u].arn);
-                let g = request::decide(&layers, &extra, action, Target::Arn(&arn), &facts, true);
+                let g = ask(action, Target::Arn(&arn), &facts, true);
                 if g.access.usable() {
                     let to = Dest::Node(u, Variant::Base);
                     let c = conditional(&[&g], None);
@@ -1865,8 +1829,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 if !has(*action) {
                     continue;
                 }
-                let g =
-                    request::decide(&layers, &extra, *action, Target::Arn(target), &facts, true);
+                let g = ask(*action, Target::Arn(target), &facts, true);
                 if g.access.usable() {
                     let to = Dest::Node(node.principal, Variant::Admin);
                     let c = conditional(&[&g], None);
@@ -1891,9 +1854,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 if m.policy_version_list.len() < 2 {
                     continue;
                 }
-                let g = request::decide(
-                    &layers,
-                    &extra,
+                let g = ask(
                     PathAction::SetDefaultPolicyVersion,
                     Target::Arn(&bytes_of(&arn)),
                     &facts,
@@ -1950,9 +1911,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 let grant = match (&uniform_grant, uniform) {
                     (Some(known), true) => known.clone(),
                     _ => {
-                        let grant = request::decide(
-                            &layers,
-                            &extra,
+                        let grant = ask(
                             PathAction::AddUserToGroup,
                             Target::Arn(&bytes_of(&group.arn)),
                             &facts,
@@ -2006,18 +1965,11 @@ impl<'c, 'a> Analysis<'c, 'a> {
                     if let Some(Some(g)) = alike.get(&(action, needed)) {
                         return g.clone();
                     }
-                    let g = request::decide(
-                        &layers,
-                        &extra,
-                        action,
-                        Target::Arn(&synthetic),
-                        &facts,
-                        needed,
-                    );
+                    let g = ask(action, Target::Arn(&synthetic), &facts, needed);
                     alike.insert((action, needed), Some(g.clone()));
                     return g;
                 }
-                request::decide(&layers, &extra, action, Target::Arn(arn), &facts, needed)
+                ask(action, Target::Arn(arn), &facts, needed)
             };
             let mut found: Vec<(usize, Method, Grant, Grant, TrustGrant)> = Vec::new();
             for r in assumed {
@@ -2066,9 +2018,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 };
                 let candidates = if nonuniform[0] & PathAction::PassRole.bit() == 0 {
                     let synthetic = self.synthetic_role.clone();
-                    let g = request::decide(
-                        &layers,
-                        &extra,
+                    let g = ask(
                         PathAction::PassRole,
                         Target::Arn(&synthetic),
                         &pass_facts,
@@ -2096,14 +2046,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 };
                 for r in candidates {
                     let arn = bytes_of(ctx.principals[r].arn);
-                    let g = request::decide(
-                        &layers,
-                        &extra,
-                        PathAction::PassRole,
-                        Target::Arn(&arn),
-                        &pass_facts,
-                        true,
-                    );
+                    let g = ask(PathAction::PassRole, Target::Arn(&arn), &pass_facts, true);
                     if g.access.usable() {
                         let mut all: Vec<&Grant> = vec![&g];
                         all.extend(drive.iter());

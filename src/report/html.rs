@@ -513,18 +513,7 @@ fn indirect<'a>(
     )?;
     for (f, d) in rows {
         let Some(access) = d.access() else { continue };
-        let names: Vec<String> = access
-            .actions
-            .iter()
-            .map(|a| {
-                let bare = a.action.strip_prefix("guardduty:").unwrap_or(a.action);
-                if a.conditional {
-                    format!("{bare} (conditional)")
-                } else {
-                    bare.to_owned()
-                }
-            })
-            .collect();
+        let names: Vec<String> = access.actions.iter().map(|a| a.to_string()).collect();
         let steps: Vec<String> = access
             .path
             .iter()
