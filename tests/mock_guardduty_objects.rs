@@ -6,6 +6,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+mod common;
+
 use std::time::Duration;
 
 use aws_sdk_guardduty::Client;
@@ -36,6 +38,7 @@ use aws_sdk_guardduty::types::{
 };
 use aws_smithy_mocks::{MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock};
 use aws_smithy_types::retry::RetryConfig;
+use common::mocks::no_objects;
 use gdaudit::aws::guardduty::collect_region;
 use gdaudit::checks::detectors::region_errors;
 use gdaudit::checks::objects::{ObjectCheckOptions, check};
@@ -79,21 +82,10 @@ fn defaults() -> Vec<Rule> {
         mock!(Client::get_administrator_account)
             .then_output(|| GetAdministratorAccountOutput::builder().build()),
         mock!(Client::list_members).then_output(|| ListMembersOutput::builder().build()),
-        mock!(Client::list_filters).then_output(|| ListFiltersOutput::builder().build()),
-        mock!(Client::list_ip_sets).then_output(|| ListIpSetsOutput::builder().build()),
-        mock!(Client::list_threat_intel_sets)
-            .then_output(|| ListThreatIntelSetsOutput::builder().build()),
-        mock!(Client::list_trusted_entity_sets)
-            .then_output(|| ListTrustedEntitySetsOutput::builder().build()),
-        mock!(Client::list_threat_entity_sets)
-            .then_output(|| ListThreatEntitySetsOutput::builder().build()),
-        mock!(Client::list_publishing_destinations)
-            .then_output(|| ListPublishingDestinationsOutput::builder().build()),
-        mock!(Client::list_malware_protection_plans)
-            .then_output(|| ListMalwareProtectionPlansOutput::builder().build()),
-        mock!(Client::get_findings_statistics)
-            .then_output(|| GetFindingsStatisticsOutput::builder().build()),
     ]
+    .into_iter()
+    .chain(no_objects())
+    .collect()
 }
 
 fn region() -> RegionInfo {
