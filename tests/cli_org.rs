@@ -19,7 +19,7 @@ use aws_sdk_guardduty::types::{
 };
 use aws_sdk_organizations::types::OrganizationFeatureSet;
 use common::Moto;
-use common::org::{config_in, management_config, seed_guardduty_org};
+use common::org::{config_in, create_account, management_config, seed_guardduty_org};
 use serde_json::{Value, json};
 
 const MANAGEMENT: &str = "111111111111";
@@ -158,18 +158,7 @@ async fn seed_with(
     }
     let mut ids = Vec::new();
     for i in 0..22 {
-        let id = org
-            .create_account()
-            .account_name(format!("acct-{i:02}"))
-            .email(format!("acct-{i:02}@example.com"))
-            .send()
-            .await
-            .unwrap()
-            .create_account_status()
-            .unwrap()
-            .account_id()
-            .unwrap()
-            .to_owned();
+        let id = create_account(&org, &format!("acct-{i:02}")).await;
         let target = match i {
             0 => &ous[0],
             1..=12 => &ous[2],

@@ -14,7 +14,7 @@ mod common;
 use aws_sdk_guardduty::types::{DetectorFeature, DetectorFeatureConfiguration, FeatureStatus};
 use aws_sdk_organizations::types::{OrganizationFeatureSet, PolicyType};
 use common::Moto;
-use common::org::{config_in, management_config, seed_guardduty_org};
+use common::org::{config_in, create_account, management_config, seed_guardduty_org};
 use gdaudit::aws::assume::{RoleSpec, SweepOptions, sweep};
 use gdaudit::aws::organizations::{OrgOptions, collect_org};
 use gdaudit::model::organization::{AccountStatus, Assumed, AutoEnable, OrgData};
@@ -113,18 +113,7 @@ async fn seed(moto: &Moto) -> Org {
 
     let mut ids = Vec::new();
     for i in 0..22 {
-        let id = org
-            .create_account()
-            .account_name(format!("acct-{i:02}"))
-            .email(format!("acct-{i:02}@example.com"))
-            .send()
-            .await
-            .unwrap()
-            .create_account_status()
-            .unwrap()
-            .account_id()
-            .unwrap()
-            .to_owned();
+        let id = create_account(&org, &format!("acct-{i:02}")).await;
         let target = match i {
             0 => &security_ou,
             1..=12 => &prod_ou,

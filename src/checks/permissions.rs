@@ -58,11 +58,15 @@ fn indirect_finding(eval: &Arc<Evaluation>, index: usize, access: &IndirectAcces
     let steps = access.path.len();
     let step_plural = if steps == 1 { "" } else { "s" };
     let how = access.path.first().map_or("", |s| s.method.as_str());
+    let elsewhere = access
+        .reached_in_account
+        .as_ref()
+        .map_or(String::new(), |a| format!(", in account {a}"));
     Finding {
         check,
         severity,
         title: format!(
-            "{} {} can become able to change GuardDuty ({count} more write action{plural}; {how}, {steps} step{step_plural})",
+            "{} {} can become able to change GuardDuty ({count} more write action{plural}; {how}, {steps} step{step_plural}{elsewhere})",
             principal.kind.as_str(),
             principal.name
         ),

@@ -74,11 +74,16 @@ pub fn permission_sections(
         .organization
         .as_ref()
         .map(|o| o.management_account_id.as_str());
-    let mut sections = Vec::new();
-    for account in &sweep.accounts {
-        let Assumed::Ok = account.assumed else {
-            continue;
-        };
+    let accounts: Vec<_> = sweep
+        .accounts
+        .iter()
+        .filter(|a| matches!(a.assumed, Assumed::Ok))
+        .collect();
+    let organization_id = org.organization.as_ref().map(|o| o.id.as_str());
+    // Each account's input is made from the snapshot when it is judged (again when roles of
+    // other accounts that trust it reach more), so only one export is copied at a time.
+    let make = |i: usize| {
+        let account = accounts[i];
         let mut input = assess::permissions::Input::from_collected(
             account.iam.clone(),
             Some(account.account_id.clone()),
@@ -93,6 +98,7 @@ pub fn permission_sections(
             privileged_globs: base.privileged_globs.clone(),
             scps: base.scps.clone(),
             progress: base.progress.clone(),
+            ..EvalOptions::default()
         };
         if Some(account.account_id.as_str()) != management {
             match scp_levels(org, &account.account_id) {
@@ -100,9 +106,11 @@ pub fn permission_sections(
                 Err(why) => input.incomplete.push(why),
             }
         }
-        let mut section = assess::permissions::assess(input, &opts);
-        name_account(&mut section, &account.account_id);
-        sections.push(section);
+        (input, opts)
+    };
+    let mut sections = assess::permissions::assess_accounts(accounts.len(), organization_id, make);
+    for (section, account) in sections.iter_mut().zip(&accounts) {
+        name_account(section, &account.account_id);
     }
     Ok(Some(sections))
 }

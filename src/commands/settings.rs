@@ -123,7 +123,7 @@ impl Ctx {
             eval: EvalOptions {
                 privileged_globs: privileged,
                 scps,
-                progress: crate::progress::Tick::default(),
+                ..EvalOptions::default()
             },
         })
     }

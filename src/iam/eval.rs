@@ -46,16 +46,17 @@ fn run(mut ctx: Context<'_>, opts: &EvalOptions) -> Evaluation {
         verdict
     });
     let specs = std::mem::take(&mut ctx.specs);
-    let (indirect, path_stats, path_problems) = super::paths::analyse(&ctx, specs, &principals);
+    let paths = super::paths::analyse(&ctx, specs, &principals, opts);
     let mut problems = ctx.problems;
-    problems.extend(path_problems);
+    problems.extend(paths.problems);
     Evaluation {
         account_id: ctx.account_id.clone(),
         principals,
         service_linked_roles_skipped: ctx.service_linked_roles_skipped,
         problems,
-        indirect,
-        path_stats,
+        indirect: paths.indirect,
+        path_stats: paths.stats,
+        exposed: paths.exposed,
     }
 }
 

@@ -215,7 +215,7 @@ pub fn explain(
     // The access path needs every principal's verdicts: the graph runs through them.
     let verdicts =
         super::parallel_map_with(&ctx.principals, Scratch::default, |s, p| ctx.verdict(p, s));
-    let (indirect, _, _) = super::paths::analyse(&ctx, ctx.specs.clone(), &verdicts);
+    let indirect = super::paths::analyse(&ctx, ctx.specs.clone(), &verdicts, opts).indirect;
     let position = ctx.principals.iter().position(|p| p.arn == plan.arn);
     let access_path = indirect
         .into_iter()
@@ -467,12 +467,7 @@ impl fmt::Display for Explanation {
                     writeln!(f, "     if {}", keys.join(", "))?;
                 }
             }
-            writeln!(
-                f,
-                "  {}. which holds {}",
-                access.path.len() + 1,
-                access.path_action
-            )?;
+            writeln!(f, "  {}. which {}", access.path.len() + 1, access.holds())?;
             for by in &access.path_granted_by {
                 writeln!(f, "     granted by {by}")?;
             }

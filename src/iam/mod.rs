@@ -37,7 +37,9 @@ pub use crate::model::iam::AuthorizationDetails;
 pub use eval::{evaluate, evaluate_owned};
 pub use explain::{ActionExplanation, Evidence, EvidenceRole, ExplainError, Explanation, explain};
 pub use export::{ExportRead, read_export};
-pub use paths::{IndirectAccess, Method, PathStats, PathStep, ReachedAction, ReachedActions};
+pub use paths::{
+    ForeignRole, IndirectAccess, Method, PathStats, PathStep, ReachedAction, ReachedActions,
+};
 pub use policy::Effect;
 pub use resources::Coverage;
 pub use scp::{ScpFormatError, ScpPolicy, scp_levels_from_json};

@@ -228,6 +228,20 @@ pub struct IndirectAccess {
     pub path_action: &'static str,
     pub path_granted_by: Vec<StatementRef>,
     pub conditional: bool,
+    /// The account the path ends in, when it is not the principal's own (a role of another
+    /// account, in an organization sweep).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reached_in_account: Option<String>,
+}
+
+impl IndirectAccess {
+    /// `holds guardduty:X`, and the account it is held in when not the principal's own.
+    pub fn holds(&self) -> String {
+        match &self.reached_in_account {
+            Some(account) => format!("holds {} in account {account}", self.path_action),
+            None => format!("holds {}", self.path_action),
+        }
+    }
 }
 
 /// What the graph holds, for the summary.
@@ -235,11 +249,71 @@ pub struct IndirectAccess {
 pub struct PathStats {
     pub nodes: usize,
     pub edges: usize,
-    /// Roles whose trust policy names another account (entry points from outside; not
-    /// followed without that account's export).
+    /// Roles whose trust policy names another account (entry points from outside; followed
+    /// only in an organization sweep, which holds that account's export too).
     pub roles_trusting_other_accounts: usize,
     /// Roles whose trust policy names an identity provider (web identity, SAML).
     pub roles_trusting_providers: usize,
+}
+
+/// A role of another account whose trust policy lets this account's principals in (or
+/// everyone), with what it reaches in its own account: in an organization sweep, each
+/// account's evaluation hands these to the accounts they trust ([`super::Evaluation::exposed`],
+/// [`super::EvalOptions::foreign`]), so assuming a role across accounts becomes a step.
+#[derive(Clone)]
+pub struct ForeignRole {
+    pub arn: String,
+    /// The role's account.
+    pub account: String,
+    /// The accounts its trust policy names whole or through one of their principals; `*`
+    /// for everyone.
+    pub trusted: Vec<String>,
+    trust: Arc<Trust>,
+    /// What it reaches in its account (and beyond, when it can go on to other accounts):
+    /// what it holds and what it can become able to do.
+    pub reaches: ReachedActions,
+    /// For each action it reaches, the way there from the role.
+    routes: Vec<Route>,
+}
+
+impl ForeignRole {
+    /// Whether its trust policy may let principals of `account` in.
+    pub fn may_trust(&self, account: &str) -> bool {
+        self.account != account && self.trusted.iter().any(|t| t == "*" || t == account)
+    }
+
+    fn route(&self, action: usize, conditional: bool) -> Option<&Route> {
+        let find = |c: bool| {
+            self.routes
+                .iter()
+                .find(|r| usize::from(r.action) == action && r.conditional == c)
+        };
+        find(conditional).or_else(|| find(!conditional))
+    }
+}
+
+impl std::fmt::Debug for ForeignRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ForeignRole")
+            .field("arn", &self.arn)
+            .field("trusted", &self.trusted)
+            .field("reaches", &self.reaches)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a role of another account gets to one action: the steps from the role in its own
+/// account (none when it holds the action), and the statements that grant it at the end.
+#[derive(Debug, Clone)]
+struct Route {
+    action: u8,
+    /// The way for the action's conditional reach (the role reaches it only under a
+    /// condition), or its unconditional one.
+    conditional: bool,
+    path: Vec<PathStep>,
+    granted_by: Vec<StatementRef>,
+    /// The account the action is reached in.
+    account: String,
 }
 
 /// What a node is: a principal as it is, or a stronger version of it.
@@ -284,6 +358,9 @@ struct Node {
     principal: usize,
     variant: Variant,
     hub: Option<Hub>,
+    /// A role of another account (index into the foreign roles): it holds what that role
+    /// reaches, and its own way out is not followed here.
+    foreign: Option<u32>,
     /// A local compiled policy this node adds to its identity.
     extra: Option<usize>,
     /// A compiled policy this node takes away from its identity.
@@ -309,6 +386,8 @@ struct Edge {
 enum Dest {
     Node(usize, Variant),
     Hub(Hub),
+    /// A role of another account, by index into the foreign roles.
+    Foreign(usize),
 }
 
 /// An edge worked out for one node (in parallel, from the graph as it stands), with what
@@ -383,7 +462,7 @@ const EC2_WITH_PROFILE: usize = 1;
 const EC2_WITHOUT_PROFILE: usize = 2;
 
 /// A role's trust policy, read.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Trust {
     statements: Vec<Statement>,
     /// Readable and applying to `sts:AssumeRole` for the whole account or everyone.
@@ -639,6 +718,18 @@ struct Analysis<'c, 'a> {
     templates: ServiceTemplates,
     stats: PathStats,
     problems: Vec<Problem>,
+    /// Roles of other accounts this account's principals may assume (an organization sweep).
+    foreign: &'c [ForeignRole],
+    /// Their nodes, by index into `foreign`.
+    foreign_nodes: Vec<u32>,
+    /// The organization both sides of a cross-account step are in, for
+    /// `aws:PrincipalOrgID` and `aws:ResourceOrgID`.
+    organization: Option<&'c str>,
+    /// Work out [`ForeignRole`]s for the roles in `outward`.
+    expose: bool,
+    /// Roles of the account whose trust policy names another account or everyone, with the
+    /// accounts it names (`*` for everyone).
+    outward: Vec<(usize, Vec<String>)>,
 }
 
 /// Resources a principal would create and name itself, per service.
@@ -693,13 +784,16 @@ fn form(partition: &str, service: &str, account: &str, rest: &str) -> Vec<Token>
 /// Computes every principal's indirect access. `verdicts` are the context's principals'.
 /// `specs` is the context's resource-pattern numbering ([`Context::specs`]), handed over so
 /// the policies compiled here (another version, any policy) continue it.
+/// `opts` brings the roles of other accounts that may let this account's principals in,
+/// and asks for this account's roles that other accounts' principals may assume.
 pub(crate) fn analyse(
     ctx: &Context<'_>,
     specs: HashMap<(bool, Vec<String>), u32>,
     verdicts: &[PrincipalVerdict],
-) -> (Vec<IndirectAccess>, PathStats, Vec<Problem>) {
+    opts: &super::EvalOptions,
+) -> Analysed {
     let Some(account) = ctx.account_id.clone() else {
-        return (Vec::new(), PathStats::default(), Vec::new());
+        return Analysed::default();
     };
     let partition = ctx
         .principals
@@ -708,13 +802,31 @@ pub(crate) fn analyse(
         .unwrap_or("aws")
         .to_owned();
     let mut a = Analysis::new(ctx, specs, account, partition);
+    a.foreign = &opts.foreign[..];
+    a.organization = opts.organization.as_deref();
+    a.expose = opts.expose_roles;
     a.read_trusts();
     a.base_nodes(verdicts);
+    a.foreign_nodes();
     a.build_edges();
-    let out = a.reach(verdicts);
+    let (indirect, exposed) = a.reach(verdicts);
     a.stats.nodes = a.nodes.len();
     a.stats.edges = a.edges.len();
-    (out, a.stats, a.problems)
+    Analysed {
+        indirect,
+        stats: a.stats,
+        problems: a.problems,
+        exposed,
+    }
+}
+
+/// What [`analyse`] finds.
+#[derive(Default)]
+pub(crate) struct Analysed {
+    pub indirect: Vec<IndirectAccess>,
+    pub stats: PathStats,
+    pub problems: Vec<Problem>,
+    pub exposed: Vec<ForeignRole>,
 }
 
 impl<'c, 'a> Analysis<'c, 'a> {
@@ -840,6 +952,11 @@ impl<'c, 'a> Analysis<'c, 'a> {
             templates,
             stats: PathStats::default(),
             problems: Vec::new(),
+            foreign: &[],
+            foreign_nodes: Vec::new(),
+            organization: None,
+            expose: false,
+            outward: Vec::new(),
         }
     }
 
@@ -928,6 +1045,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
             let mut signature = String::new();
             let mut trusted: Vec<String> = Vec::new();
             let mut other_accounts = false;
+            let mut outward: Vec<String> = Vec::new();
             let mut providers = false;
             for s in &policy.statements {
                 if !s.applies_to_action(b"sts:assumerole") {
@@ -948,6 +1066,24 @@ impl<'c, 'a> Analysis<'c, 'a> {
                         other_accounts = true;
                     }
                 }
+                if s.effect == Effect::Allow && !s.not_principal {
+                    if p.any {
+                        outward.push("*".to_owned());
+                    }
+                    outward.extend(
+                        p.aws
+                            .iter()
+                            .map(|v| match v.strip_prefix("arn:") {
+                                Some(_) => account_of(v),
+                                None if v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()) => {
+                                    v.as_str()
+                                }
+                                None => "",
+                            })
+                            .filter(|a| !a.is_empty() && *a != self.account)
+                            .map(str::to_owned),
+                    );
+                }
                 let accounts = trusted_accounts(&p.aws);
                 if s.effect == Effect::Allow && (p.any || !accounts.is_empty()) {
                     account_wide = true;
@@ -960,6 +1096,11 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 providers |= !p.federated.is_empty();
             }
             self.stats.roles_trusting_other_accounts += usize::from(other_accounts);
+            if !outward.is_empty() && account_of(plan.arn) == self.account {
+                outward.sort();
+                outward.dedup();
+                self.outward.push((i, outward));
+            }
             self.stats.roles_trusting_providers += usize::from(providers);
             let trust = Arc::clone(shared[u].get_or_insert_with(|| {
                 Arc::new(Trust {
@@ -1049,6 +1190,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
             principal,
             variant: variant.clone(),
             hub: None,
+            foreign: None,
             extra,
             removed,
             allowed: 0,
@@ -1119,6 +1261,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
             principal: usize::MAX,
             variant: Variant::Base,
             hub: Some(hub),
+            foreign: None,
             extra: None,
             removed: None,
             allowed: 0,
@@ -1314,6 +1457,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 principal: i,
                 variant: Variant::Base,
                 hub: None,
+                foreign: None,
                 extra: None,
                 removed: None,
                 allowed: 0,
@@ -1330,6 +1474,25 @@ impl<'c, 'a> Analysis<'c, 'a> {
                     Decision::NotAllowed | Decision::Denied => {}
                 }
             }
+        }
+    }
+
+    /// A node for each role of another account: it holds what that role reaches.
+    fn foreign_nodes(&mut self) {
+        for (f, role) in self.foreign.iter().enumerate() {
+            let id = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
+            self.nodes.push(Node {
+                principal: usize::MAX,
+                variant: Variant::Base,
+                hub: None,
+                foreign: u32::try_from(f).ok(),
+                extra: None,
+                removed: None,
+                allowed: role.reaches.unconditional,
+                conditional: role.reaches.conditional & !role.reaches.unconditional,
+                pending: false,
+            });
+            self.foreign_nodes.push(id);
         }
     }
 
@@ -1496,7 +1659,10 @@ impl<'c, 'a> Analysis<'c, 'a> {
             // A node that already holds every change action unconditionally can reach nothing
             // more: its way out is not worked out.
             let todo: Vec<u32> = (start..end)
-                .filter(|&i| self.nodes[i].hub.is_none() && self.nodes[i].allowed != everything)
+                .filter(|&i| {
+                    let node = &self.nodes[i];
+                    node.hub.is_none() && node.foreign.is_none() && node.allowed != everything
+                })
                 .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
                 .collect();
             // Planned in parallel a batch at a time, so the evidence of only one batch's
@@ -1549,6 +1715,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
         let to = match p.dest {
             Dest::Node(principal, variant) => self.node(principal, variant),
             Dest::Hub(hub) => self.hub(hub),
+            Dest::Foreign(f) => self.foreign_nodes[f],
         };
         self.add_edge(n, to, p.conditional, p.info.method);
     }
@@ -2057,6 +2224,43 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 }
             }
         }
+        // 10. Roles of other accounts (in an organization sweep) whose trust lets it in. Across
+        //     accounts its own policies must allow sts:AssumeRole on the role too, whatever
+        //     the trust names; the request's resource is in the role's account.
+        if has(PathAction::AssumeRole) && !self.foreign.is_empty() {
+            let org: Vec<(&str, Option<&str>)> = match self.organization {
+                Some(o) => vec![
+                    ("aws:PrincipalOrgID", Some(o)),
+                    ("aws:ResourceOrgID", Some(o)),
+                ],
+                None => Vec::new(),
+            };
+            for (f, role) in self.foreign.iter().enumerate() {
+                if !role.may_trust(own_account) {
+                    continue;
+                }
+                let facts = Facts {
+                    account: Some(&role.account),
+                    request: &org,
+                    ..facts
+                };
+                let label = Label::from(format!("trust/{}", role.arn));
+                let t = trust_grant(&role.trust, &label, plan.arn, &role.account, &facts, None);
+                if !t.access.usable() {
+                    continue;
+                }
+                let arn = bytes_of(&role.arn);
+                let g = ask(PathAction::AssumeRole, Target::Arn(&arn), &facts, true);
+                if g.access.usable() {
+                    let c = conditional(&[&g], Some(&t));
+                    out.push(planned(
+                        Dest::Foreign(f),
+                        c,
+                        step(Method::AssumeRole, &[&g], Some(&t)),
+                    ));
+                }
+            }
+        }
         out
     }
 
@@ -2283,6 +2487,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
         match dest {
             Dest::Node(principal, variant) => self.find(*principal, variant),
             Dest::Hub(hub) => self.hub_nodes.get(hub).copied(),
+            Dest::Foreign(f) => self.foreign_nodes.get(*f).copied(),
         }
     }
 
@@ -2379,6 +2584,9 @@ impl<'c, 'a> Analysis<'c, 'a> {
     /// A node's name in a path.
     fn describe(&self, n: u32) -> String {
         let node = &self.nodes[n as usize];
+        if let Some(f) = node.foreign {
+            return self.foreign[f as usize].arn.clone();
+        }
         if node.principal == usize::MAX {
             return "a hub".to_owned();
         }
@@ -2408,8 +2616,9 @@ impl<'c, 'a> Analysis<'c, 'a> {
     }
 
     /// What every principal reaches; the shortest path to the most severe action for each
-    /// that gains something.
-    fn reach(&mut self, verdicts: &[PrincipalVerdict]) -> Vec<IndirectAccess> {
+    /// that gains something. With `expose`, also the roles other accounts may assume, with
+    /// the way to each action they reach.
+    fn reach(&mut self, verdicts: &[PrincipalVerdict]) -> (Vec<IndirectAccess>, Vec<ForeignRole>) {
         let v = self.nodes.len();
         let reverse = Reverse::of(&self.edges, v);
         let actions = self.ctx.table.full.len();
@@ -2423,7 +2632,6 @@ impl<'c, 'a> Analysis<'c, 'a> {
             .collect();
         let reach_uncond = self.propagate(&reverse, held_uncond, true);
         let reach_all = self.propagate(&reverse, held_all, false);
-        let mut queue = VecDeque::new();
         // What each principal gains, and the action to show a path to.
         // Most severe first: the high-risk actions in their listed order (deleting and
         // disabling detectors first), then the rest in catalogue order.
@@ -2440,7 +2648,9 @@ impl<'c, 'a> Analysis<'c, 'a> {
                     .unwrap_or(usize::MAX)
             })
             .collect();
-        let mut wanted: Vec<(usize, ActionMask, ActionMask, usize, bool)> = Vec::new();
+        let mut wanted: Vec<(usize, ActionMask, ActionMask)> = Vec::new();
+        // Paths to find: (start node, action, unconditionally).
+        let mut requests: Vec<(usize, usize, bool)> = Vec::new();
         for (i, _) in verdicts.iter().enumerate() {
             let n = i;
             let node = &self.nodes[n];
@@ -2459,19 +2669,99 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 Some(a) => (a, true),
                 None => (pick(gained_cond).unwrap_or(0), false),
             };
-            wanted.push((i, gained_uncond, gained_cond, action, uncond));
+            wanted.push((i, gained_uncond, gained_cond));
+            requests.push((i, action, uncond));
         }
-        // One backward search per (action, kind) shown, then the paths of the principals
-        // shown it (one search's hops held at a time). Each path's edges are walked first;
-        // what allows each step is worked out afterwards, for those edges only.
+        // The roles other accounts may assume: a way to each action they reach.
+        let exposed: Vec<(usize, Vec<String>)> = if self.expose {
+            std::mem::take(&mut self.outward)
+                .into_iter()
+                .filter(|(r, _)| reach_all[*r] != 0)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for (r, _) in &exposed {
+            for a in (0..actions).filter(|&a| reach_all[*r] & (1 << a) != 0) {
+                requests.push((*r, a, reach_uncond[*r] & (1 << a) != 0));
+            }
+        }
+        let walks = self.walks(&reverse, &requests);
+        let evidence = self.evidence(walks.iter().flat_map(|w| w.0.iter().copied()));
+        let mut ends =
+            requests
+                .iter()
+                .zip(walks)
+                .map(|(&(_, action, uncond), (taken, at, conditional))| {
+                    let mut path = self.steps(&taken, &evidence);
+                    let end = self.ending(at, action, uncond, verdicts);
+                    path.extend(end.path);
+                    (path, end.granted_by, end.account, conditional, action)
+                });
+        let mut out = Vec::with_capacity(wanted.len());
+        for ((i, gained_uncond, gained_cond), end) in wanted.into_iter().zip(ends.by_ref()) {
+            let (path, path_granted_by, account, conditional, action) = end;
+            out.push(IndirectAccess {
+                principal: i,
+                actions: ReachedActions {
+                    unconditional: gained_uncond,
+                    conditional: gained_cond & !gained_uncond,
+                },
+                path,
+                path_action: ctx_action(self.ctx, action),
+                path_granted_by,
+                conditional,
+                reached_in_account: (account != self.principal_accounts[i])
+                    .then(|| account.to_owned()),
+            });
+        }
+        let mut roles = Vec::with_capacity(exposed.len());
+        for (r, trusted) in exposed {
+            let count = (reach_all[r]).count_ones() as usize;
+            let routes = ends
+                .by_ref()
+                .take(count)
+                .map(|(path, granted_by, account, conditional, action)| Route {
+                    action: u8::try_from(action).unwrap_or(u8::MAX),
+                    conditional: conditional || reach_uncond[r] & (1 << action) == 0,
+                    path,
+                    granted_by,
+                    account: account.to_owned(),
+                })
+                .collect();
+            roles.push(ForeignRole {
+                arn: self.ctx.principals[r].arn.to_owned(),
+                account: self.principal_accounts[r].to_owned(),
+                trusted,
+                trust: self.trusts[r].clone().unwrap_or_default(),
+                reaches: ReachedActions {
+                    unconditional: reach_uncond[r],
+                    conditional: reach_all[r] & !reach_uncond[r],
+                },
+                routes,
+            });
+        }
+        (out, roles)
+    }
+
+    /// The shortest path for each request (start node, action, unconditionally): one backward
+    /// search per (action, kind) asked, then the walks of the starts that asked it (one
+    /// search's hops held at a time).
+    fn walks(
+        &self,
+        reverse: &Reverse,
+        requests: &[(usize, usize, bool)],
+    ) -> Vec<(Vec<u32>, usize, bool)> {
+        let v = self.nodes.len();
         let mut searches: Vec<((usize, bool), Vec<usize>)> = Vec::new();
-        for (w, &(_, _, _, action, uncond)) in wanted.iter().enumerate() {
+        for (w, &(_, action, uncond)) in requests.iter().enumerate() {
             match searches.iter_mut().find(|(k, _)| *k == (action, uncond)) {
                 Some((_, members)) => members.push(w),
                 None => searches.push(((action, uncond), vec![w])),
             }
         }
-        let mut walks: Vec<(Vec<u32>, usize, bool)> = vec![(Vec::new(), 0, false); wanted.len()];
+        let mut walks: Vec<(Vec<u32>, usize, bool)> = vec![(Vec::new(), 0, false); requests.len()];
+        let mut queue = VecDeque::new();
         for ((action, uncond), members) in searches {
             let bit: ActionMask = 1 << action;
             let mut hop = vec![u32::MAX; v];
@@ -2502,82 +2792,109 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 }
             }
             for w in members {
-                walks[w] = self.walk(&hop, wanted[w].0, action, uncond);
+                walks[w] = self.walk(&hop, requests[w].0, action, uncond);
             }
         }
+        walks
+    }
 
-        let evidence = self.evidence(walks.iter().flat_map(|w| w.0.iter().copied()));
+    /// The steps of a walk's edges, with what allows each; a hub's step is merged into the
+    /// step before it.
+    fn steps(&self, taken: &[u32], evidence: &HashMap<u32, StepInfo>) -> Vec<PathStep> {
         let no_evidence = StepInfo {
             method: Method::AssumeRole,
             allowed_by: Vec::new(),
             keys: Vec::new(),
         };
-        let mut out = Vec::with_capacity(wanted.len());
-        for ((i, gained_uncond, gained_cond, action, _), (taken, at, conditional)) in
-            wanted.into_iter().zip(walks)
-        {
-            let mut path: Vec<PathStep> = Vec::with_capacity(taken.len());
-            let mut k = 0;
-            while k < taken.len() {
-                let edge = &self.edges[taken[k] as usize];
-                let info = evidence.get(&taken[k]).unwrap_or(&no_evidence);
-                let from = self.describe(edge.from);
-                if self.nodes[edge.to as usize].hub.is_some() && k + 1 < taken.len() {
-                    let edge2 = &self.edges[taken[k + 1] as usize];
-                    let info2 = evidence.get(&taken[k + 1]).unwrap_or(&no_evidence);
-                    let mut allowed_by = info.allowed_by.clone();
-                    allowed_by.extend(info2.allowed_by.iter().cloned());
-                    path.push(PathStep {
-                        method: edge.method,
-                        from,
-                        to: self.describe(edge2.to),
-                        conditional: edge.conditional || edge2.conditional,
-                        allowed_by,
-                        condition_keys: info.keys.clone(),
-                    });
-                    k += 2;
-                } else {
-                    path.push(PathStep {
-                        method: edge.method,
-                        from,
-                        to: self.describe(edge.to),
-                        conditional: edge.conditional,
-                        allowed_by: info.allowed_by.clone(),
-                        condition_keys: info.keys.clone(),
-                    });
-                    k += 1;
-                }
-            }
-            let end = &self.nodes[at];
-            let path_granted_by = if end.variant == Variant::Base && end.principal < verdicts.len()
-            {
-                verdicts[end.principal]
-                    .actions
-                    .iter()
-                    .find(|a| a.action() == self.ctx.table.full[action])
-                    .map(|a| a.granted_by.clone())
-                    .unwrap_or_default()
+        let mut path: Vec<PathStep> = Vec::with_capacity(taken.len());
+        let mut k = 0;
+        while k < taken.len() {
+            let edge = &self.edges[taken[k] as usize];
+            let info = evidence.get(&taken[k]).unwrap_or(&no_evidence);
+            let from = self.describe(edge.from);
+            if self.nodes[edge.to as usize].hub.is_some() && k + 1 < taken.len() {
+                let edge2 = &self.edges[taken[k + 1] as usize];
+                let info2 = evidence.get(&taken[k + 1]).unwrap_or(&no_evidence);
+                let mut allowed_by = info.allowed_by.clone();
+                allowed_by.extend(info2.allowed_by.iter().cloned());
+                path.push(PathStep {
+                    method: edge.method,
+                    from,
+                    to: self.describe(edge2.to),
+                    conditional: edge.conditional || edge2.conditional,
+                    allowed_by,
+                    condition_keys: info.keys.clone(),
+                });
+                k += 2;
             } else {
-                vec![StatementRef {
-                    policy: Label::from(self.describe(u32::try_from(at).unwrap_or(0))),
-                    statement: None,
-                }]
-            };
-            let reached = ReachedActions {
-                unconditional: gained_uncond,
-                conditional: gained_cond & !gained_uncond,
-            };
-            out.push(IndirectAccess {
-                principal: i,
-                actions: reached,
-                path,
-                path_action: ctx_action(self.ctx, action),
-                path_granted_by,
-                conditional,
-            });
+                path.push(PathStep {
+                    method: edge.method,
+                    from,
+                    to: self.describe(edge.to),
+                    conditional: edge.conditional,
+                    allowed_by: info.allowed_by.clone(),
+                    condition_keys: info.keys.clone(),
+                });
+                k += 1;
+            }
         }
-        out
+        path
     }
+
+    /// How a walk that stopped at node `at` gets `action`: the statements that grant it there,
+    /// or, at a role of another account, that role's own way on; and the account it is in.
+    fn ending(
+        &self,
+        at: usize,
+        action: usize,
+        uncond: bool,
+        verdicts: &[PrincipalVerdict],
+    ) -> Ending<'_> {
+        let end = &self.nodes[at];
+        if let Some(route) = end
+            .foreign
+            .and_then(|f| self.foreign[f as usize].route(action, !uncond))
+        {
+            return Ending {
+                path: route.path.clone(),
+                granted_by: route.granted_by.clone(),
+                account: &route.account,
+            };
+        }
+        let granted_by = if end.variant == Variant::Base && end.principal < verdicts.len() {
+            verdicts[end.principal]
+                .actions
+                .iter()
+                .find(|a| a.action() == self.ctx.table.full[action])
+                .map(|a| a.granted_by.clone())
+                .unwrap_or_default()
+        } else {
+            vec![StatementRef {
+                policy: Label::from(self.describe(u32::try_from(at).unwrap_or(0))),
+                statement: None,
+            }]
+        };
+        let account = match end.foreign {
+            Some(f) => self.foreign[f as usize].account.as_str(),
+            None => self
+                .principal_accounts
+                .get(end.principal)
+                .copied()
+                .unwrap_or(&self.account),
+        };
+        Ending {
+            path: Vec::new(),
+            granted_by,
+            account,
+        }
+    }
+}
+
+/// Where a path ends: see [`Analysis::ending`].
+struct Ending<'s> {
+    path: Vec<PathStep>,
+    granted_by: Vec<StatementRef>,
+    account: &'s str,
 }
 
 fn ctx_action(ctx: &Context<'_>, a: usize) -> &'static str {

@@ -17,6 +17,14 @@ pub struct EvalOptions {
     pub scps: Vec<Vec<ScpPolicy>>,
     /// Counts principals as they are judged, for the progress line.
     pub progress: crate::progress::Tick,
+    /// Roles of other accounts (from their evaluations, in an organization sweep) that may let
+    /// this account's principals in: assuming one is a step of an access path.
+    pub foreign: Arc<Vec<super::paths::ForeignRole>>,
+    /// The organization the account is in, when known: decides `aws:PrincipalOrgID` and
+    /// `aws:ResourceOrgID` in the steps to other accounts' roles.
+    pub organization: Option<String>,
+    /// Work out [`Evaluation::exposed`].
+    pub expose_roles: bool,
 }
 
 /// The verdicts for one account.
@@ -34,6 +42,10 @@ pub struct Evaluation {
     /// with the shortest path.
     pub indirect: Vec<super::paths::IndirectAccess>,
     pub path_stats: super::paths::PathStats,
+    /// With [`EvalOptions::expose_roles`]: the roles other accounts' principals may be let
+    /// in to, with what each reaches (for those accounts' evaluations).
+    #[serde(skip)]
+    pub exposed: Vec<super::paths::ForeignRole>,
 }
 
 /// One user or role.

@@ -354,7 +354,7 @@ impl IndirectWrite {
                 format!("{} → {}{cond}", s.method.as_str(), s.to)
             })
             .collect();
-        parts.push(format!("holds {}", a.path_action));
+        parts.push(a.holds());
         parts.join("; ")
     }
 }

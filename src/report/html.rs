@@ -531,14 +531,14 @@ fn indirect<'a>(
         writeln!(
             out,
             "<tr class=\"path\"><td><span class=\"sev {}\">{}</span></td><td class=\"mono\">{}</td>\
-             <td><details><summary>{} action(s)</summary>{}</details></td><td><ol>{}<li>holds {}</li></ol></td></tr>",
+             <td><details><summary>{} action(s)</summary>{}</details></td><td><ol>{}<li>{}</li></ol></td></tr>",
             f.severity,
             f.severity,
             esc(&f.resource),
             access.actions.len(),
             esc(&names.join(", ")),
             steps.join(""),
-            esc(access.path_action)
+            esc(&access.holds())
         )?;
     }
     writeln!(out, "</tbody>\n</table>")

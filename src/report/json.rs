@@ -250,7 +250,7 @@ impl Serialize for Typed<'_> {
             Details::Untagged(d) => d.serialize(serializer),
             Details::TelemetryBlocked(d) => d.serialize(serializer),
             Details::IndirectWrite(d) => {
-                let mut map = serializer.serialize_map(Some(6))?;
+                let mut map = serializer.serialize_map(None)?;
                 map.serialize_entry("principal_type", d.principal_type())?;
                 match d.access() {
                     Some(a) => {
@@ -259,6 +259,9 @@ impl Serialize for Typed<'_> {
                         map.serialize_entry("path_action", a.path_action)?;
                         map.serialize_entry("path_granted_by", &a.path_granted_by)?;
                         map.serialize_entry("conditional", &a.conditional)?;
+                        if let Some(account) = &a.reached_in_account {
+                            map.serialize_entry("reached_in_account", account)?;
+                        }
                     }
                     None => map.serialize_entry("path", &[(); 0])?,
                 }

@@ -82,3 +82,17 @@ pub fn seed_guardduty_org(endpoint: &str, state: &serde_json::Value) {
         "seeding the GuardDuty organization failed: {response}"
     );
 }
+
+/// Creates an account in the organization (as the management account); its id.
+pub async fn create_account(org: &aws_sdk_organizations::Client, name: &str) -> String {
+    org.create_account()
+        .account_name(name)
+        .email(format!("{name}@example.com"))
+        .send()
+        .await
+        .expect("CreateAccount")
+        .create_account_status()
+        .and_then(|s| s.account_id())
+        .expect("an account id")
+        .to_owned()
+}

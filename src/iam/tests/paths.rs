@@ -271,10 +271,6 @@ fn an_scp_denying_attach_user_policy_blocks_self_modification() {
         )],
         vec![],
     );
-    let scp = |text: &str| ScpPolicy {
-        name: "guardrail".to_owned(),
-        document: PolicyDocument::from_json_text(text),
-    };
     let opts = EvalOptions {
         scps: vec![vec![
             scp(&doc(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#)),
@@ -567,4 +563,249 @@ fn an_export_given_up_after_compiling_is_judged_as_one_kept() {
     assert_eq!(kept, given);
     assert!(kept["indirect"].as_array().is_some_and(|a| a.len() == 2));
     assert!(kept["problems"].as_array().is_some_and(|p| !p.is_empty()));
+}
+
+/// A service control policy named `guardrail`.
+fn scp(text: &str) -> ScpPolicy {
+    ScpPolicy {
+        name: "guardrail".to_owned(),
+        document: PolicyDocument::from_json_text(text),
+    }
+}
+
+/// The other account of the cross-account tests.
+const OTHER: &str = "444455556666";
+
+/// A role of account [`OTHER`].
+fn role_elsewhere(name: &str, trust: Option<PolicyDocument>, documents: &[&str]) -> RoleDetail {
+    RoleDetail {
+        arn: format!("arn:aws:iam::{OTHER}:role/{name}"),
+        ..role_with(name, trust, documents)
+    }
+}
+
+fn may_assume_elsewhere(target: &str) -> String {
+    doc(&format!(
+        r#"{{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::{OTHER}:role/{target}"}}"#
+    ))
+}
+
+/// Account [`OTHER`]'s evaluation, with the roles it lets other accounts into.
+fn exposed_by(roles: Vec<RoleDetail>) -> Vec<ForeignRole> {
+    let opts = EvalOptions {
+        expose_roles: true,
+        ..EvalOptions::default()
+    };
+    evaluate(&export(vec![], roles), &opts).exposed
+}
+
+fn with_foreign(
+    details: &AuthorizationDetails,
+    foreign: &[ForeignRole],
+    org: Option<&str>,
+) -> Evaluation {
+    let opts = EvalOptions {
+        foreign: Arc::new(foreign.to_vec()),
+        organization: org.map(str::to_owned),
+        ..EvalOptions::default()
+    };
+    evaluate(details, &opts)
+}
+
+#[test]
+fn a_role_of_another_account_trusting_this_one_is_a_step_once_both_are_loaded() {
+    let foreign = exposed_by(vec![
+        role_elsewhere(
+            "ops-automation",
+            trusting(&format!("arn:aws:iam::{ACCOUNT}:root")),
+            &[&doc(UPDATE_DETECTOR)],
+        ),
+        // Trusts only its own account: never offered to this one.
+        role_elsewhere(
+            "internal",
+            trusting(&format!("arn:aws:iam::{OTHER}:root")),
+            &[&doc(DELETE_DETECTOR)],
+        ),
+        // Trusts this account but reaches nothing.
+        role_elsewhere(
+            "harmless",
+            trusting(&format!("arn:aws:iam::{ACCOUNT}:root")),
+            &[],
+        ),
+    ]);
+    let names: Vec<&str> = foreign.iter().map(|f| f.arn.as_str()).collect();
+    assert_eq!(
+        names,
+        vec![format!("arn:aws:iam::{OTHER}:role/ops-automation")]
+    );
+    assert_eq!(foreign[0].trusted, vec![ACCOUNT.to_owned()]);
+    assert!(foreign[0].may_trust(ACCOUNT) && !foreign[0].may_trust(OTHER));
+
+    let here = export(
+        vec![
+            user("contractor", &[&may_assume_elsewhere("ops-automation")]),
+            // The trust names this account's root, but across accounts the principal's own
+            // policies must allow sts:AssumeRole as well.
+            user("bystander", &[]),
+        ],
+        vec![],
+    );
+    assert!(evaluate_default(&here).indirect.is_empty());
+    let eval = with_foreign(&here, &foreign, None);
+    let access = indirect(&eval, "contractor").expect("a path into the other account");
+    assert_eq!(reached(access), vec!["UpdateDetector"]);
+    assert_eq!(methods(access), vec!["assume-role"]);
+    assert!(!access.conditional);
+    let step = &access.path[0];
+    assert_eq!(step.to, format!("arn:aws:iam::{OTHER}:role/ops-automation"));
+    let policies: Vec<&str> = step.allowed_by.iter().map(|s| s.policy.as_str()).collect();
+    assert_eq!(
+        policies,
+        vec![
+            "inline/user/contractor/p0".to_owned(),
+            format!("trust/arn:aws:iam::{OTHER}:role/ops-automation")
+        ]
+    );
+    assert_eq!(
+        access.path_granted_by[0].policy.as_str(),
+        "inline/role/ops-automation/p0"
+    );
+    assert_eq!(access.reached_in_account.as_deref(), Some(OTHER));
+    assert_eq!(
+        access.holds(),
+        format!("holds guardduty:UpdateDetector in account {OTHER}")
+    );
+    assert!(indirect(&eval, "bystander").is_none());
+}
+
+#[test]
+fn across_accounts_a_trust_naming_the_principal_still_needs_its_own_permission() {
+    let foreign = exposed_by(vec![role_elsewhere(
+        "vendor",
+        trust(&format!(
+            r#"{{"Effect":"Allow","Principal":{{"AWS":["{}","{}"]}},"Action":"sts:AssumeRole"}}"#,
+            arn("user", "named"),
+            arn("user", "named-and-allowed")
+        )),
+        &[&doc(DELETE_DETECTOR)],
+    )]);
+    assert_eq!(foreign.len(), 1);
+    assert_eq!(foreign[0].trusted, vec![ACCOUNT.to_owned()]);
+    let here = export(
+        vec![
+            user("named", &[]),
+            user("allowed", &[&may_assume_elsewhere("vendor")]),
+            user("named-and-allowed", &[&may_assume_elsewhere("vendor")]),
+        ],
+        vec![],
+    );
+    let eval = with_foreign(&here, &foreign, None);
+    // Named but without sts:AssumeRole of its own; allowed but not named.
+    assert!(indirect(&eval, "named").is_none());
+    assert!(indirect(&eval, "allowed").is_none());
+    let access = indirect(&eval, "named-and-allowed").expect("named and allowed");
+    assert_eq!(reached(access), vec!["DeleteDetector"]);
+}
+
+#[test]
+fn a_path_goes_on_inside_the_other_account() {
+    let foreign = exposed_by(vec![
+        role_elsewhere(
+            "entry",
+            trusting(&format!("arn:aws:iam::{ACCOUNT}:root")),
+            &[&may_assume_elsewhere("gd-admin")],
+        ),
+        role_elsewhere(
+            "gd-admin",
+            trusting(&format!("arn:aws:iam::{OTHER}:root")),
+            &[&doc(DELETE_DETECTOR)],
+        ),
+    ]);
+    assert_eq!(foreign.len(), 1, "only the role trusting this account");
+    let here = export(
+        vec![user("contractor", &[&may_assume_elsewhere("entry")])],
+        vec![],
+    );
+    let eval = with_foreign(&here, &foreign, None);
+    let access = indirect(&eval, "contractor").expect("through entry to gd-admin");
+    assert_eq!(methods(access), vec!["assume-role", "assume-role"]);
+    let tos: Vec<&str> = access.path.iter().map(|s| s.to.as_str()).collect();
+    assert_eq!(
+        tos,
+        vec![
+            format!("arn:aws:iam::{OTHER}:role/entry"),
+            format!("arn:aws:iam::{OTHER}:role/gd-admin")
+        ]
+    );
+    assert_eq!(
+        access.path[1].from,
+        format!("arn:aws:iam::{OTHER}:role/entry")
+    );
+    assert_eq!(access.path_action, "guardduty:DeleteDetector");
+    assert_eq!(
+        access.path_granted_by[0].policy.as_str(),
+        "inline/role/gd-admin/p0"
+    );
+    assert_eq!(access.reached_in_account.as_deref(), Some(OTHER));
+}
+
+#[test]
+fn a_trust_on_the_principals_organization_is_decided_in_a_sweep() {
+    let foreign = exposed_by(vec![role_elsewhere(
+        "org-wide",
+        trust(
+            r#"{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole",
+                "Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc123"}}}"#,
+        ),
+        &[&doc(UPDATE_DETECTOR)],
+    )]);
+    assert_eq!(foreign[0].trusted, vec!["*".to_owned()]);
+    let here = export(
+        vec![user(
+            "dev",
+            &[&doc(
+                r#"{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}"#,
+            )],
+        )],
+        vec![],
+    );
+    let same = with_foreign(&here, &foreign, Some("o-abc123"));
+    let access = indirect(&same, "dev").expect("same organization");
+    assert!(!access.conditional);
+    assert!(indirect(&with_foreign(&here, &foreign, Some("o-zzz999")), "dev").is_none());
+    // The organization unknown: the step holds only under the condition.
+    let unknown = with_foreign(&here, &foreign, None);
+    let access = indirect(&unknown, "dev").expect("conditional");
+    assert!(access.conditional);
+    assert_eq!(
+        access.path[0].condition_keys[0].as_str(),
+        "aws:PrincipalOrgID"
+    );
+}
+
+#[test]
+fn an_scp_of_the_principals_account_blocks_assuming_a_role_elsewhere() {
+    let foreign = exposed_by(vec![role_elsewhere(
+        "ops",
+        trusting(&format!("arn:aws:iam::{ACCOUNT}:root")),
+        &[&doc(UPDATE_DETECTOR)],
+    )]);
+    let here = export(
+        vec![user("contractor", &[&may_assume_elsewhere("ops")])],
+        vec![],
+    );
+    // Roles outside the organization's own accounts are off limits... except this one's.
+    let opts = |resource_account: &str| EvalOptions {
+        foreign: Arc::new(foreign.clone()),
+        scps: vec![vec![
+            scp(&doc(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#)),
+            scp(&doc(&format!(
+                r#"{{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"*",
+                    "Condition":{{"StringNotEquals":{{"aws:ResourceAccount":"{resource_account}"}}}}}}"#
+            ))),
+        ]],
+        ..EvalOptions::default()
+    };
+    assert!(indirect(&evaluate(&here, &opts(ACCOUNT)), "contractor").is_none());
+    assert!(indirect(&evaluate(&here, &opts(OTHER)), "contractor").is_some());
 }
