@@ -269,6 +269,8 @@ pub struct ForeignRole {
     /// for everyone.
     pub trusted: Vec<String>,
     trust: Arc<Trust>,
+    /// How its trust policy is named in a step's evidence: `trust/ARN`.
+    trust_label: Label,
     /// What it reaches in its account (and beyond, when it can go on to other accounts):
     /// what it holds and what it can become able to do.
     pub reaches: ReachedActions,
@@ -369,6 +371,23 @@ struct Node {
     conditional: ActionMask,
     /// A variant whose actions are not worked out yet (they are, in parallel, in rounds).
     pending: bool,
+}
+
+impl Node {
+    /// A node holding nothing yet, of no hub and no other account.
+    fn new(principal: usize, variant: Variant) -> Node {
+        Node {
+            principal,
+            variant,
+            hub: None,
+            foreign: None,
+            extra: None,
+            removed: None,
+            allowed: 0,
+            conditional: 0,
+            pending: false,
+        }
+    }
 }
 
 /// An edge of the graph. What allows the step is not kept: it is worked out again for the
@@ -499,12 +518,17 @@ fn names(values: &[String], arn: &str, account: &str) -> (bool, bool) {
     (direct, account_wide)
 }
 
+/// A bare account id: twelve digits.
+fn is_account_id(v: &str) -> bool {
+    v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// The accounts a trust statement's `AWS` values name whole (`ACCOUNT` or its root ARN).
 fn trusted_accounts(values: &[String]) -> Vec<String> {
     values
         .iter()
         .filter_map(|v| {
-            if v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()) {
+            if is_account_id(v) {
                 return Some(v.clone());
             }
             let rest = v.strip_prefix("arn:")?;
@@ -720,15 +744,15 @@ struct Analysis<'c, 'a> {
     problems: Vec<Problem>,
     /// Roles of other accounts this account's principals may assume (an organization sweep).
     foreign: &'c [ForeignRole],
-    /// Their nodes, by index into `foreign`.
-    foreign_nodes: Vec<u32>,
-    /// The organization both sides of a cross-account step are in, for
-    /// `aws:PrincipalOrgID` and `aws:ResourceOrgID`.
-    organization: Option<&'c str>,
+    /// The node of the first of them (the others follow it).
+    foreign_start: u32,
+    /// What a step to one of them knows of the request: the organization both sides are in,
+    /// for `aws:PrincipalOrgID` and `aws:ResourceOrgID`, when it is known.
+    foreign_request: Vec<(&'c str, Option<&'c str>)>,
     /// Work out [`ForeignRole`]s for the roles in `outward`.
     expose: bool,
-    /// Roles of the account whose trust policy names another account or everyone, with the
-    /// accounts it names (`*` for everyone).
+    /// With `expose`: roles of the account whose trust policy names another account or
+    /// everyone, with the accounts it names (`*` for everyone).
     outward: Vec<(usize, Vec<String>)>,
 }
 
@@ -803,7 +827,12 @@ pub(crate) fn analyse(
         .to_owned();
     let mut a = Analysis::new(ctx, specs, account, partition);
     a.foreign = &opts.foreign[..];
-    a.organization = opts.organization.as_deref();
+    if let Some(o) = opts.organization.as_deref() {
+        a.foreign_request = vec![
+            ("aws:PrincipalOrgID", Some(o)),
+            ("aws:ResourceOrgID", Some(o)),
+        ];
+    }
     a.expose = opts.expose_roles;
     a.read_trusts();
     a.base_nodes(verdicts);
@@ -953,8 +982,8 @@ impl<'c, 'a> Analysis<'c, 'a> {
             stats: PathStats::default(),
             problems: Vec::new(),
             foreign: &[],
-            foreign_nodes: Vec::new(),
-            organization: None,
+            foreign_start: 0,
+            foreign_request: Vec::new(),
             expose: false,
             outward: Vec::new(),
         }
@@ -1066,7 +1095,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
                         other_accounts = true;
                     }
                 }
-                if s.effect == Effect::Allow && !s.not_principal {
+                if self.expose && s.effect == Effect::Allow && !s.not_principal {
                     if p.any {
                         outward.push("*".to_owned());
                     }
@@ -1075,9 +1104,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
                             .iter()
                             .map(|v| match v.strip_prefix("arn:") {
                                 Some(_) => account_of(v),
-                                None if v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()) => {
-                                    v.as_str()
-                                }
+                                None if is_account_id(v) => v.as_str(),
                                 None => "",
                             })
                             .filter(|a| !a.is_empty() && *a != self.account)
@@ -1186,17 +1213,9 @@ impl<'c, 'a> Analysis<'c, 'a> {
                 None => (None, None),
             },
         };
-        let mut node = Node {
-            principal,
-            variant: variant.clone(),
-            hub: None,
-            foreign: None,
-            extra,
-            removed,
-            allowed: 0,
-            conditional: 0,
-            pending: false,
-        };
+        let mut node = Node::new(principal, variant.clone());
+        node.extra = extra;
+        node.removed = removed;
         node.pending = variant != Variant::Base;
         self.nodes.push(node);
         self.node_index.insert((principal, variant), id);
@@ -1258,15 +1277,8 @@ impl<'c, 'a> Analysis<'c, 'a> {
         }
         let id = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
         self.nodes.push(Node {
-            principal: usize::MAX,
-            variant: Variant::Base,
             hub: Some(hub),
-            foreign: None,
-            extra: None,
-            removed: None,
-            allowed: 0,
-            conditional: 0,
-            pending: false,
+            ..Node::new(usize::MAX, Variant::Base)
         });
         self.hub_nodes.insert(hub, id);
         id
@@ -1453,17 +1465,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
         for (i, v) in verdicts.iter().enumerate() {
             let n = self.nodes.len();
             debug_assert_eq!(n, i);
-            self.nodes.push(Node {
-                principal: i,
-                variant: Variant::Base,
-                hub: None,
-                foreign: None,
-                extra: None,
-                removed: None,
-                allowed: 0,
-                conditional: 0,
-                pending: false,
-            });
+            self.nodes.push(Node::new(i, Variant::Base));
             for a in &v.actions {
                 let Some(&bit) = index.get(a.action()) else {
                     continue;
@@ -1477,23 +1479,23 @@ impl<'c, 'a> Analysis<'c, 'a> {
         }
     }
 
-    /// A node for each role of another account: it holds what that role reaches.
+    /// A node for each role of another account, one after the other: it holds what that
+    /// role reaches.
     fn foreign_nodes(&mut self) {
+        self.foreign_start = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
         for (f, role) in self.foreign.iter().enumerate() {
-            let id = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
             self.nodes.push(Node {
-                principal: usize::MAX,
-                variant: Variant::Base,
-                hub: None,
                 foreign: u32::try_from(f).ok(),
-                extra: None,
-                removed: None,
                 allowed: role.reaches.unconditional,
                 conditional: role.reaches.conditional & !role.reaches.unconditional,
-                pending: false,
+                ..Node::new(usize::MAX, Variant::Base)
             });
-            self.foreign_nodes.push(id);
         }
+    }
+
+    /// The node of foreign role `f`.
+    fn foreign_node(&self, f: usize) -> u32 {
+        self.foreign_start + u32::try_from(f).unwrap_or(u32::MAX)
     }
 
     fn add_edge(&mut self, from: u32, to: u32, conditional: bool, method: Method) {
@@ -1715,7 +1717,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
         let to = match p.dest {
             Dest::Node(principal, variant) => self.node(principal, variant),
             Dest::Hub(hub) => self.hub(hub),
-            Dest::Foreign(f) => self.foreign_nodes[f],
+            Dest::Foreign(f) => self.foreign_node(f),
         };
         self.add_edge(n, to, p.conditional, p.info.method);
     }
@@ -2228,29 +2230,28 @@ impl<'c, 'a> Analysis<'c, 'a> {
         //     accounts its own policies must allow sts:AssumeRole on the role too, whatever
         //     the trust names; the request's resource is in the role's account.
         if has(PathAction::AssumeRole) && !self.foreign.is_empty() {
-            let org: Vec<(&str, Option<&str>)> = match self.organization {
-                Some(o) => vec![
-                    ("aws:PrincipalOrgID", Some(o)),
-                    ("aws:ResourceOrgID", Some(o)),
-                ],
-                None => Vec::new(),
-            };
             for (f, role) in self.foreign.iter().enumerate() {
                 if !role.may_trust(own_account) {
                     continue;
                 }
                 let facts = Facts {
                     account: Some(&role.account),
-                    request: &org,
+                    request: &self.foreign_request,
                     ..facts
                 };
-                let label = Label::from(format!("trust/{}", role.arn));
-                let t = trust_grant(&role.trust, &label, plan.arn, &role.account, &facts, None);
+                let t = trust_grant(
+                    &role.trust,
+                    &role.trust_label,
+                    plan.arn,
+                    &role.account,
+                    &facts,
+                    None,
+                );
                 if !t.access.usable() {
                     continue;
                 }
-                let arn = bytes_of(&role.arn);
-                let g = ask(PathAction::AssumeRole, Target::Arn(&arn), &facts, true);
+                let arn = role.arn.as_bytes();
+                let g = ask(PathAction::AssumeRole, Target::Arn(arn), &facts, true);
                 if g.access.usable() {
                     let c = conditional(&[&g], Some(&t));
                     out.push(planned(
@@ -2487,7 +2488,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
         match dest {
             Dest::Node(principal, variant) => self.find(*principal, variant),
             Dest::Hub(hub) => self.hub_nodes.get(hub).copied(),
-            Dest::Foreign(f) => self.foreign_nodes.get(*f).copied(),
+            Dest::Foreign(f) => Some(self.foreign_node(*f)),
         }
     }
 
@@ -2717,7 +2718,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
         }
         let mut roles = Vec::with_capacity(exposed.len());
         for (r, trusted) in exposed {
-            let count = (reach_all[r]).count_ones() as usize;
+            let count = reach_all[r].count_ones() as usize;
             let routes = ends
                 .by_ref()
                 .take(count)
@@ -2729,8 +2730,10 @@ impl<'c, 'a> Analysis<'c, 'a> {
                     account: account.to_owned(),
                 })
                 .collect();
+            let arn = self.ctx.principals[r].arn;
             roles.push(ForeignRole {
-                arn: self.ctx.principals[r].arn.to_owned(),
+                arn: arn.to_owned(),
+                trust_label: Label::from(format!("trust/{arn}")),
                 account: self.principal_accounts[r].to_owned(),
                 trusted,
                 trust: self.trusts[r].clone().unwrap_or_default(),
